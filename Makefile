@@ -1,0 +1,53 @@
+# Two commands on a fresh machine: `make serve` and `make test`. Both bootstrap .venv first and
+# reuse it while pyproject.toml is unchanged, so a second run starts in seconds.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8080
+WORKERS ?= 2
+
+.PHONY: venv build serve test lint typecheck pytest bench ingest browser-deps clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+build: venv
+	$(BIN)/nhskg build
+
+serve: build
+	$(BIN)/nhskg serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+lint: venv
+	$(BIN)/ruff check service tests bench
+	$(BIN)/ruff format --check service tests bench
+
+typecheck: venv
+	$(BIN)/mypy
+
+# Debian's chromium drives the browser tests; Playwright's own browser download cannot work offline.
+browser-deps:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+pytest: venv
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+bench: build
+	$(BIN)/python -m bench
+
+ingest: venv
+	$(BIN)/nhskg ingest --source ../shared
+
+clean:
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Converters from the raw and curated sources to the committed Turtle in data/ttl/."""
