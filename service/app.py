@@ -1,0 +1,55 @@
+"""The application factory: settings, store, blueprints and error handlers. No routes of its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+from werkzeug.exceptions import HTTPException
+
+from service import build, errors, home
+from service.config import Settings
+from service.store import OxigraphStore, Store, StoreUnavailableError
+
+EXTENSION = "nhskg"
+
+
+@dataclass
+class AppState:
+    """What every request may need, created once per process by `create_app`."""
+
+    settings: Settings
+    store: Store
+    manifest: dict[str, object]
+
+    @property
+    def data_version(self) -> str:
+        return str(self.manifest.get("key", "unknown"))
+
+
+def create_app(
+    settings: Settings, store: Store | None = None, manifest: dict[str, object] | None = None
+) -> Flask:
+    """A configured app. Without a store, open the built one for the current inputs read-only."""
+    settings = settings.validated()
+    if store is None:
+        path = build.current_store(settings)
+        if path is None:
+            raise StoreUnavailableError("no store is built for the current inputs: run `nhskg build`")
+        store = OxigraphStore.open_read_only(path / build.DB)
+        manifest = build.read_manifest(path)
+    app = Flask(__name__)
+    app.config.update(MAX_CONTENT_LENGTH=settings.max_request_bytes, JSON_SORT_KEYS=False)
+    app.extensions[EXTENSION] = AppState(settings, store, manifest or {})
+    app.register_blueprint(home.blueprint)
+    app.register_error_handler(HTTPException, errors.http_error)
+    app.register_error_handler(Exception, errors.unexpected_error)
+    return app
+
+
+def state() -> AppState:
+    """The running app's state (inside a request or app context)."""
+    value = current_app.extensions[EXTENSION]
+    if not isinstance(value, AppState):
+        raise RuntimeError("the app was not made by create_app")
+    return value

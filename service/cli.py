@@ -1,0 +1,208 @@
+"""The `nhskg` command. Exit codes: 0 ok, 1 a check failed, 2 bad usage or unreadable input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from service import __version__, build
+from service.config import Settings, SettingsError, from_env, parse_graph_option
+from service.store import (
+    GRAPH_FORMATS,
+    SOLUTION_FORMATS,
+    OxigraphStore,
+    QuerySyntaxError,
+    StoreUnavailableError,
+)
+
+OK, FAILED, USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A one-line error for the user, with the exit code to leave with."""
+
+    def __init__(self, message: str, code: int = USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _progress() -> Callable[[str], None]:
+    """Progress lines on a terminal; silence in CI and pipes."""
+    if sys.stderr.isatty() and not os.environ.get("CI"):
+        return lambda line: print(f"· {line}", file=sys.stderr, flush=True)
+    return lambda _: None
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    graphs = tuple(parse_graph_option(g) for g in getattr(args, "graph", None) or ())
+    base = from_env()
+    return base.with_overrides(
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+        workers=getattr(args, "workers", None),
+        extra_graphs=(base.extra_graphs + graphs) or None,
+    ).validated()
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    result = build.build(_settings(args), _progress())
+    state = "up to date" if result.reused else f"built in {result.seconds:.1f} s"
+    print(f"store {result.key} {state}: {result.manifest.get('triples', 0)} triples at {result.path}")
+    return OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    files = [Path(f) for f in args.files] or sorted(settings.data_dir.glob("*.ttl"))
+    for f in files:
+        if not f.is_file():
+            raise CommandError(f"{f}: no such file")
+    report = build.check_files(settings, files, _progress())
+    render = {"text": report.to_text, "turtle": report.to_turtle, "json": report.to_json}[args.format]
+    print(render())
+    return OK if report.conforms else FAILED
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from service import server
+
+    settings = _settings(args)
+    try:
+        build.build(settings, _progress())
+    except build.BuildError as exc:
+        fallback = build.last_good_store(settings)
+        if fallback is None:
+            raise
+        # A broken input must not take the service down: serve the last good store, and say so loudly.
+        print(f"nhskg: build failed, serving the last good store {fallback.name}: {exc}", file=sys.stderr)
+        settings = settings.with_overrides(store_path=fallback)
+    server.serve(settings, dev=args.dev)
+    return OK
+
+
+def _query_text(args: argparse.Namespace) -> str:
+    if args.file:
+        try:
+            return Path(args.file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"{args.file}: cannot read: {exc.strerror}") from exc
+    if args.query and args.query != "-":
+        return str(args.query)
+    if sys.stdin.isatty() and args.query != "-":
+        raise CommandError("give a query as an argument, with --file, or on standard input")
+    return sys.stdin.read()
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    text = _query_text(args)
+    path = build.current_store(settings) or build.build(settings, _progress()).path
+    store = OxigraphStore.open_read_only(path / build.DB)
+    try:
+        result = store.query(text)
+    except QuerySyntaxError as exc:
+        raise CommandError(f"query syntax error: {exc}") from exc
+    if result.kind == "ask" and args.format is None:
+        print("true" if result.boolean else "false")
+        return OK
+    fmt = args.format or ("tsv" if result.kind == "select" else "turtle")
+    allowed = GRAPH_FORMATS if result.kind == "graph" else SOLUTION_FORMATS
+    if fmt not in allowed:
+        raise CommandError(
+            f"--format {fmt} does not fit a {result.kind} query: use one of {', '.join(allowed)}"
+        )
+    sys.stdout.buffer.write(result.serialize(fmt))
+    return OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    path = build.current_store(settings)
+    if path is None:
+        raise CommandError("no store is built for the current inputs: run `nhskg build`", FAILED)
+    manifest = build.read_manifest(path)
+    if args.json:
+        print(json.dumps(manifest, indent=2, sort_keys=True))
+        return OK
+    print(f"store {manifest['key']}: {manifest['triples']} triples")
+    for title, table in (("graph", manifest["graphs"]), ("class", manifest["classes"])):
+        assert isinstance(table, dict)  # noqa: S101 - the manifest is ours
+        print(f"\n{title:<70} {'count':>10}")
+        for name, n in sorted(table.items(), key=lambda kv: -kv[1]):
+            print(f"{name:<70} {n:>10}")
+    return OK
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from service.ingest import pipeline
+
+    settings = _settings(args)
+    source = Path(args.source)
+    if not (source / "data").is_dir():
+        raise CommandError(f"{source}: not a shared folder (no data/ inside)")
+    changed = pipeline.run(source, Path(args.out) if args.out else settings.data_dir, _progress())
+    print(f"{len(changed)} file(s) changed" + "".join(f"\n  {p}" for p in changed))
+    return OK
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="nhskg", description="Build, check and serve the NHS commissioning knowledge graph."
+    )
+    p.add_argument("--version", action="version", version=f"nhskg {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    b = sub.add_parser("build", help="build the store from ontology/ and data/ttl/ (a no-op when up to date)")
+    b.set_defaults(run=cmd_build)
+    v = sub.add_parser("validate", help="check data files against the shapes (default: data/ttl/)")
+    v.add_argument("files", nargs="*", metavar="FILE")
+    v.add_argument("--format", choices=["text", "turtle", "json"], default="text")
+    v.set_defaults(run=cmd_validate)
+    s = sub.add_parser("serve", help="serve the SPARQL endpoint and the pages")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    s.add_argument("--workers", type=int)
+    s.add_argument("--graph", action="append", metavar="IRI=FILE", help="load FILE into the named graph IRI")
+    s.add_argument("--dev", action="store_true", help="Flask's reloader instead of gunicorn")
+    s.set_defaults(run=cmd_serve)
+    q = sub.add_parser("query", help="run a SPARQL query on the built store")
+    q.add_argument("query", nargs="?", help="the query text, or - for standard input")
+    q.add_argument("--file", help="read the query from a file")
+    q.add_argument("--format", choices=sorted({*SOLUTION_FORMATS, *GRAPH_FORMATS}))
+    q.set_defaults(run=cmd_query)
+    st = sub.add_parser("stats", help="triples by named graph and things by class")
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(run=cmd_stats)
+    i = sub.add_parser("ingest", help="convert the raw and curated sources into data/ttl/")
+    i.add_argument("--source", required=True, help="the shared folder (with data/raw, data/curated, seeds)")
+    i.add_argument("--out", help="where to write the Turtle (default: data/ttl/)")
+    i.set_defaults(run=cmd_ingest)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except CommandError as exc:
+        print(f"nhskg: {exc}", file=sys.stderr)
+        return exc.code
+    except (SettingsError, build.InputError) as exc:
+        print(f"nhskg: {exc}", file=sys.stderr)
+        return USAGE
+    except build.NonConformingError as exc:
+        print(f"nhskg: {exc}", file=sys.stderr)
+        return FAILED
+    except (build.BuildError, StoreUnavailableError) as exc:
+        print(f"nhskg: {exc}", file=sys.stderr)
+        return FAILED
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,343 @@
+"""The one store interface, and its embedded implementation on pyoxigraph.
+
+Nothing outside this module imports pyoxigraph. Callers see plain term objects (`IRI`, `Literal`,
+`BNode`), rows as dicts, and query results that serialise themselves into the standard formats by name.
+A second implementation over a remote SPARQL 1.1 endpoint can implement `Store` without touching callers.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal as Kind
+from typing import Protocol
+
+import pyoxigraph as ox
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+@dataclass(frozen=True, slots=True)
+class IRI:
+    value: str
+
+    def n3(self) -> str:
+        return f"<{self.value}>"
+
+
+@dataclass(frozen=True, slots=True)
+class BNode:
+    id: str
+
+    @property
+    def value(self) -> str:
+        return self.id
+
+    def n3(self) -> str:
+        return f"_:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    value: str
+    datatype: str = XSD_STRING
+    language: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.language and self.datatype == XSD_STRING:
+            object.__setattr__(self, "datatype", RDF_LANG_STRING)
+
+    def n3(self) -> str:
+        escaped = self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        if self.language:
+            return f'"{escaped}"@{self.language}'
+        if self.datatype == XSD_STRING:
+            return f'"{escaped}"'
+        return f'"{escaped}"^^<{self.datatype}>'
+
+
+Term = IRI | BNode | Literal
+Row = dict[str, Term]
+
+
+@dataclass(frozen=True, slots=True)
+class Triple:
+    subject: IRI | BNode
+    predicate: IRI
+    object: Term
+
+
+class QuerySyntaxError(ValueError):
+    """The query is not SPARQL 1.1; the message carries the parser's position."""
+
+
+class RdfSyntaxError(ValueError):
+    """An RDF file does not parse; `location` is `file:line:column`."""
+
+    def __init__(self, location: str, message: str) -> None:
+        super().__init__(f"{location}: {message}")
+        self.location = location
+        self.message = message
+
+
+class StoreUnavailableError(RuntimeError):
+    """The store cannot be read (missing or damaged folder, I/O error)."""
+
+
+# Result formats by the names the HTTP layer negotiates.
+SOLUTION_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+}
+RDF_FILE_FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+def _term(node: object) -> Term:
+    if isinstance(node, ox.NamedNode):
+        return IRI(node.value)
+    if isinstance(node, ox.Literal):
+        return Literal(node.value, node.datatype.value, node.language)
+    if isinstance(node, ox.BlankNode):
+        return BNode(node.value)
+    raise TypeError(f"unsupported term {node!r}")
+
+
+def _node(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, IRI):
+        return ox.NamedNode(term.value)
+    if isinstance(term, BNode):
+        return ox.BlankNode(term.id)
+    if term.language:
+        return ox.Literal(term.value, language=term.language)
+    return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
+
+
+def _triple(t: ox.Triple) -> Triple:
+    return Triple(_term(t.subject), IRI(t.predicate.value), _term(t.object))  # type: ignore[arg-type]
+
+
+class QueryResult:
+    """The outcome of one query: SELECT rows, an ASK boolean or a graph, serialisable by format name."""
+
+    def __init__(self, raw: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> None:
+        self._raw = raw
+        self.kind: Kind["select", "ask", "graph"]
+        if isinstance(raw, ox.QuerySolutions):
+            self.kind = "select"
+        elif isinstance(raw, ox.QueryBoolean):
+            self.kind = "ask"
+        else:
+            self.kind = "graph"
+
+    @property
+    def variables(self) -> list[str]:
+        if isinstance(self._raw, ox.QuerySolutions):
+            return [v.value for v in self._raw.variables]
+        return []
+
+    @property
+    def boolean(self) -> bool:
+        return bool(self._raw)
+
+    def rows(self) -> Iterator[Row]:
+        if not isinstance(self._raw, ox.QuerySolutions):
+            raise TypeError(f"a {self.kind} result has no rows")
+        names = self.variables
+        for solution in self._raw:
+            row: Row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[name] = _term(value)
+            yield row
+
+    def triples(self) -> Iterator[Triple]:
+        if not isinstance(self._raw, ox.QueryTriples):
+            raise TypeError(f"a {self.kind} result has no triples")
+        for t in self._raw:
+            yield _triple(t)
+
+    def serialize(self, fmt: str) -> bytes:
+        """The whole result in a format named in SOLUTION_FORMATS or GRAPH_FORMATS."""
+        out = io.BytesIO()
+        if isinstance(self._raw, ox.QueryTriples):
+            self._raw.serialize(out, GRAPH_FORMATS[fmt])
+        else:
+            self._raw.serialize(out, SOLUTION_FORMATS[fmt])
+        return out.getvalue()
+
+
+class Store(Protocol):
+    """What the service needs of a store. Reads only: building is `OxigraphStore`'s own business.
+
+    `bindings` substitute values for variables before evaluation (SPARQL SEP-0007), so a value from a
+    request is never spliced into query text. A bound variable must appear in the SELECT projection; an
+    invalid IRI in a binding raises ValueError.
+    """
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        bindings: Mapping[str, Term] | None = None,
+    ) -> QueryResult: ...
+
+    def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> list[Row]: ...
+
+    def ask(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> bool: ...
+
+    def construct(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> list[Triple]: ...
+
+    def describe(self, iri: str) -> list[Triple]: ...
+
+    def graphs(self) -> list[str]: ...
+
+    def triple_counts(self) -> dict[str, int]: ...
+
+    def ping(self) -> bool: ...
+
+
+class OxigraphStore:
+    """The embedded store. Queries see the union of the named graphs as their default graph."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
+
+    @classmethod
+    def in_memory(cls) -> OxigraphStore:
+        return cls(ox.Store())
+
+    @classmethod
+    def create(cls, path: Path) -> OxigraphStore:
+        """A new writable on-disk store (used by the build only)."""
+        return cls(ox.Store(str(path)))
+
+    @classmethod
+    def open_read_only(cls, path: Path) -> OxigraphStore:
+        if not path.is_dir():
+            raise StoreUnavailableError(f"no store at {path}")
+        try:
+            return cls(ox.Store.read_only(str(path)))
+        except OSError as exc:
+            raise StoreUnavailableError(f"cannot open the store at {path}: {exc}") from exc
+
+    # --- writing (build time) -------------------------------------------------------------------
+
+    def load_file(self, path: Path, graph: str) -> None:
+        """Parse an RDF file into a named graph; a syntax error names `file:line:column`."""
+        fmt = RDF_FILE_FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            raise RdfSyntaxError(str(path), f"unknown RDF file extension {path.suffix!r}")
+        target = ox.DefaultGraph() if fmt.supports_datasets else ox.NamedNode(graph)
+        try:
+            self._store.bulk_load(path=str(path), format=fmt, to_graph=target)
+        except SyntaxError as exc:
+            line = exc.lineno or 0
+            column = exc.offset or 0
+            message = str(exc.msg).split(": ", 1)[-1]
+            raise RdfSyntaxError(f"{path}:{line}:{column}", message) from exc
+
+    def add_triples(self, triples: Iterable[Triple], graph: str) -> int:
+        g = ox.NamedNode(graph)
+        quads = [
+            ox.Quad(_node(t.subject), _node(t.predicate), _node(t.object), g)  # type: ignore[arg-type]
+            for t in triples
+        ]
+        self._store.bulk_extend(quads)
+        return len(quads)
+
+    def update(self, sparql: str) -> None:
+        self._store.update(sparql)
+
+    def flush(self) -> None:
+        self._store.flush()
+        self._store.optimize()
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        bindings: Mapping[str, Term] | None = None,
+    ) -> QueryResult:
+        options: dict[str, object] = {}
+        if default_graphs is not None:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        else:
+            options["use_default_graph_as_union"] = True
+        if named_graphs is not None:
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if bindings:
+            options["substitutions"] = {ox.Variable(k): _node(v) for k, v in bindings.items()}
+        try:
+            raw = self._store.query(sparql, **options)  # type: ignore[arg-type]
+        except SyntaxError as exc:
+            raise QuerySyntaxError(str(exc)) from exc
+        except OSError as exc:
+            raise StoreUnavailableError(str(exc)) from exc
+        return QueryResult(raw)
+
+    def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> list[Row]:
+        return list(self.query(sparql, bindings=bindings).rows())
+
+    def ask(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> bool:
+        return self.query(sparql, bindings=bindings).boolean
+
+    def construct(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> list[Triple]:
+        return list(self.query(sparql, bindings=bindings).triples())
+
+    def describe(self, iri: str) -> list[Triple]:
+        """Every triple about the IRI, in any named graph: outgoing first, then incoming."""
+        node = ox.NamedNode(iri)
+        seen: set[Triple] = set()
+        out: list[Triple] = []
+        outgoing = self._store.quads_for_pattern(node, None, None)
+        incoming = self._store.quads_for_pattern(None, None, node)
+        for quad in [*outgoing, *incoming]:
+            t = _triple(ox.Triple(quad.subject, quad.predicate, quad.object))
+            if t not in seen:
+                seen.add(t)
+                out.append(t)
+        return out
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def triple_counts(self) -> dict[str, int]:
+        rows = self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g").rows()
+        return {row["g"].value: int(row["n"].value) for row in rows}
+
+    def ping(self) -> bool:
+        try:
+            return self.query("ASK { ?s ?p ?o }").kind == "ask"
+        except (StoreUnavailableError, OSError):
+            return False
+
+    def __len__(self) -> int:
+        return len(self._store)

@@ -1,0 +1,120 @@
+"""The `nhskg` command through its exit codes and messages."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from service.cli import main
+
+MINI = Path(__file__).parent / "data" / "mini"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(MINI, root)
+    monkeypatch.setenv("NHSKG_ROOT", str(root))
+    monkeypatch.setenv("NHSKG_CACHE_DIR", str(tmp_path / "cache"))
+    return root
+
+
+def _broken(root: Path) -> Path:
+    path = root / "broken.ttl"
+    path.write_text("@prefix ex: <http://e/> .\nex:a ex:b .\n", encoding="utf-8")
+    return path
+
+
+def test_build_then_stats(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build"]) == 0
+    assert "triples" in capsys.readouterr().out
+    assert main(["build"]) == 0
+    assert "up to date" in capsys.readouterr().out
+    assert main(["stats"]) == 0
+    assert "https://w3id.org/nhs-commissioning/graph/pcts" in capsys.readouterr().out
+
+
+def test_stats_without_a_store_fails_clearly(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats"]) == 1
+    assert "run `nhskg build`" in capsys.readouterr().err
+
+
+def test_validate_conforming_data_exits_0(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate"]) == 0
+
+
+def test_validate_violations_exit_1(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = project / "unlabelled.ttl"
+    bad.write_text(
+        "<https://w3id.org/nhs-commissioning/id/pct/5XX> a\n"
+        "    <https://w3id.org/nhs-commissioning/def#PrimaryCareTrust> .\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(bad)]) == 1
+    assert "pct/5XX" in capsys.readouterr().out
+
+
+def test_validate_broken_file_exits_2_with_position(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = _broken(project)
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:2:" in err
+    assert "Traceback" not in err
+
+
+def test_build_with_broken_data_exits_2(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.move(_broken(project), project / "data" / "ttl" / "broken.ttl")
+    assert main(["build"]) == 2
+    assert "broken.ttl:2:" in capsys.readouterr().err
+
+
+def test_validate_missing_file_exits_2(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(project / "nope.ttl")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("fmt", "expected"), [("json", '"value"'), ("csv", "n\r\n"), ("tsv", "?n\n")])
+def test_query_formats(project: Path, capsys: pytest.CaptureFixture[str], fmt: str, expected: str) -> None:
+    assert main(["query", "--format", fmt, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"]) == 0
+    assert expected in capsys.readouterr().out
+
+
+def test_query_ask_prints_a_boolean(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["query", 'ASK { ?s ?p "5NT" }']) == 0
+    assert capsys.readouterr().out.strip() == "true"
+
+
+def test_query_syntax_error_exits_2(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["query", "SELECT * WHERE { ?s ?p }"]) == 2
+    assert "query syntax error" in capsys.readouterr().err
+
+
+def test_query_format_must_fit_the_query(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["query", "--format", "turtle", "SELECT * WHERE { ?s ?p ?o }"]) == 2
+    assert "does not fit" in capsys.readouterr().err
+
+
+def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["frobnicate"])
+    assert exited.value.code == 2
+
+
+def test_bad_setting_exits_2(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NHSKG_WORKERS", "0")
+    assert main(["build"]) == 2
+    assert "workers" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "serve", "query", "stats", "ingest"])
+def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([command, "--help"])
+    assert exited.value.code == 0
+    assert "usage: nhskg" in capsys.readouterr().out

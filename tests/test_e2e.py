@@ -1,0 +1,44 @@
+"""One end-to-end run: `nhskg serve` as a real subprocess, queried with SPARQLWrapper."""
+
+from __future__ import annotations
+
+import shutil
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from tests.live import LiveServer, live_server
+
+MINI = Path(__file__).parent / "data" / "mini"
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    root = tmp_path_factory.mktemp("e2e") / "project"
+    shutil.copytree(MINI, root)
+    env = {"NHSKG_ROOT": str(root), "NHSKG_CACHE_DIR": str(root / ".cache")}
+    with live_server(env, ["--workers", "2"], log=root / "server.log") as running:
+        yield running
+
+
+def test_health_check_answers(server: LiveServer) -> None:
+    with urllib.request.urlopen(f"{server.url}/healthz") as response:
+        assert response.status == 200
+
+
+def test_sparqlwrapper_select_over_the_materialised_graph(server: LiveServer) -> None:
+    client = SPARQLWrapper(server.sparql)
+    client.setReturnFormat(JSON)
+    client.setQuery(
+        """
+        PREFIX org: <http://www.w3.org/ns/org#>
+        SELECT ?code WHERE { ?body a org:Organization ; org:identifier ?code } ORDER BY ?code
+        """
+    )
+    result = client.queryAndConvert()
+    assert isinstance(result, dict)
+    assert [b["code"]["value"] for b in result["results"]["bindings"]] == ["5HG", "5NT"]
