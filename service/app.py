@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 from werkzeug.exceptions import HTTPException
 
-from service import build, errors, home
+from service import build, errors, home, observability
 from service.config import Settings
 from service.store import OxigraphStore, Store, StoreUnavailableError
 
@@ -21,6 +21,7 @@ class AppState:
     settings: Settings
     store: Store
     manifest: dict[str, object]
+    metrics: observability.Metrics = field(default_factory=observability.Metrics)
 
     @property
     def data_version(self) -> str:
@@ -40,7 +41,9 @@ def create_app(
         manifest = build.read_manifest(path)
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=settings.max_request_bytes, JSON_SORT_KEYS=False)
-    app.extensions[EXTENSION] = AppState(settings, store, manifest or {})
+    app_state = AppState(settings, store, manifest or {})
+    app.extensions[EXTENSION] = app_state
+    observability.install(app, app_state.metrics)
     app.register_blueprint(home.blueprint)
     app.register_error_handler(HTTPException, errors.http_error)
     app.register_error_handler(Exception, errors.unexpected_error)
