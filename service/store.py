@@ -8,6 +8,7 @@ A second implementation over a remote SPARQL 1.1 endpoint can implement `Store` 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,8 @@ import pyoxigraph as ox
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+# An N-Triples line with a blank node: as subject, or as object (a literal never ends in `> _:x .`).
+_BLANK_NODE_LINE = re.compile(rb"^_:|> _:\S+ \.$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +271,35 @@ class OxigraphStore:
         ]
         self._store.bulk_extend(quads)
         return len(quads)
+
+    def add_construct(
+        self, sparql: str, graphs: Sequence[str], bindings: Mapping[str, Term] | None = None
+    ) -> int:
+        """Add the triples of a CONSTRUCT query to each of `graphs`; return how many distinct triples it made.
+
+        The triples stay inside pyoxigraph (serialised to N-Triples and bulk-loaded; no `Triple` objects are
+        made), which keeps the build's materialisation of several hundred thousand triples fast. A result
+        with blank nodes goes through term objects instead, so that their identity is kept. A triple already
+        in a graph stays there once (a graph is a set) but is still counted: a query that must count only
+        new triples filters out the existing ones itself (FILTER NOT EXISTS).
+        """
+        result = self.query(sparql, bindings=bindings)
+        if result.kind != "graph":
+            raise TypeError("add_construct needs a CONSTRUCT query")
+        lines = {line for line in result.serialize("ntriples").splitlines() if line}
+        if any(_BLANK_NODE_LINE.search(line) for line in lines):
+            raw = self.query(sparql, bindings=bindings)._raw
+            assert isinstance(raw, ox.QueryTriples)  # noqa: S101 (checked above)
+            triples = set(raw)
+            for graph in graphs:
+                g = ox.NamedNode(graph)
+                self._store.bulk_extend([ox.Quad(t.subject, t.predicate, t.object, g) for t in triples])
+            return len(triples)
+        if lines:
+            data = b"\n".join(lines) + b"\n"
+            for graph in graphs:
+                self._store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+        return len(lines)
 
     def update(self, sparql: str) -> None:
         self._store.update(sparql)
