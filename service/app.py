@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from flask import Flask, current_app
 from werkzeug.exceptions import HTTPException
 
-from service import build, errors, home, observability
+from service import build, errors, home, observability, pages, sparql
 from service.config import Settings
 from service.store import OxigraphStore, Store, StoreUnavailableError
 
@@ -45,6 +45,8 @@ def create_app(
     app.extensions[EXTENSION] = app_state
     observability.install(app, app_state.metrics)
     app.register_blueprint(home.blueprint)
+    app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(pages.blueprint)
     app.register_error_handler(HTTPException, errors.http_error)
     app.register_error_handler(Exception, errors.unexpected_error)
     return app

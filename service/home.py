@@ -1,6 +1,8 @@
-"""The home page (what the dataset holds) and the health check."""
+"""The home page (the landscape on a chosen day, and what the dataset holds) and the health check."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from flask import Blueprint, Response, jsonify, render_template
 
@@ -24,8 +26,19 @@ def dataset_summary(manifest: dict[str, object]) -> dict[str, object]:
 
 @blueprint.get("/")
 def index() -> str:
+    # Imported here: service.pages imports service.app, which imports this module.
+    from service import pages
+    from service.pages_catalogue import query
+    from service.pages_listings import landscape
+
+    day = pages.day_arg() or dt.date.today()
+    state = pages.pages_state()
+    with state.lock:
+        if state.accountabilities is None:
+            state.accountabilities = application.state().store.select(query("accountabilities"))
+    view = landscape(state.catalogue, state.vocabulary, state.accountabilities, day)
     summary = dataset_summary(application.state().manifest)
-    return render_template("home.html", summary=summary)
+    return render_template("home.html", summary=summary, landscape=view, at=day)
 
 
 @blueprint.get("/healthz")

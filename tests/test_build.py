@@ -88,7 +88,7 @@ def test_interrupted_build_leaves_no_partial_store(
     monkeypatch.setattr(reasoning, "materialise", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build.build(project)
-    stores = sorted(p.name for p in good.path.parent.iterdir())
+    stores = sorted(p.name for p in good.path.parent.iterdir() if p.is_dir())
     assert stores == [good.path.name]
 
 

@@ -1,0 +1,257 @@
+"""The human-readable side: entity documents, the ontology, search, listings and /about.
+
+Routes are thin: parse the request, call one data function, render it as HTML or RDF. The catalogue (search
+index and labels) and the vocabulary are built once per process when the blueprint is registered, and hang
+off `app.extensions` (see `PagesState`). URLs come from service.urls; queries from service/queries/pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, redirect, render_template, request
+from flask.blueprints import BlueprintSetupState
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from service import app as application
+from service import conneg, iris, urls
+from service.pages_catalogue import Catalogue, build_catalogue, parse_day
+from service.pages_entity import EntityView, document_triples, entity_view, exists
+from service.pages_listings import data_sources, instances
+from service.pages_ontology import Usage, Vocabulary, build_vocabulary, usage_counts
+from service.pages_rdf import embeddable_jsonld, serialize
+from service.pages_timeline import timeline
+from service.store import Row, Store
+
+EXTENSION = "nhskg.pages"
+blueprint = Blueprint("pages", __name__)
+MAX_PAGE = 100_000
+TEMPLATE_GLOBALS: tuple[str, ...] = ("href", "doc_href", "class_href", "search_href", "home_href")
+TEMPLATE_GLOBALS += ("query_with", "curie", "outbound_kind")
+
+
+@dataclass
+class PagesState:
+    catalogue: Catalogue
+    vocabulary: Vocabulary
+    usage: Usage | None = None
+    accountabilities: list[Row] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@blueprint.record_once
+def _build_state(setup: BlueprintSetupState) -> None:
+    store = setup.app.extensions[application.EXTENSION].store
+    setup.app.extensions[EXTENSION] = PagesState(build_catalogue(store), build_vocabulary(store))
+    for name in TEMPLATE_GLOBALS:
+        setup.app.add_template_global(getattr(urls, name), name)
+
+
+def pages_state(app: Flask | None = None) -> PagesState:
+    value = (app or current_app).extensions[EXTENSION]
+    if not isinstance(value, PagesState):
+        raise RuntimeError("the pages blueprint is not registered")
+    return value
+
+
+def _store() -> Store:
+    return application.state().store
+
+
+def _base() -> str:
+    return application.state().settings.canonical_base
+
+
+# --- request parsing ----------------------------------------------------------------------------
+
+
+def day_arg(name: str = "at") -> dt.date | None:
+    """An ISO date from the query string; 400 when present but not a date."""
+    text = request.args.get(name, "").strip()
+    if not text:
+        return None
+    day = parse_day(text) if len(text) == 10 else None
+    if day is None:
+        abort(400, f"{name} must be a date written YYYY-MM-DD, not {text!r}")
+    return day
+
+
+def page_arg(name: str = "page") -> int:
+    text = request.args.get(name, "1").strip() or "1"
+    if not text.isdigit() or not 1 <= int(text) <= MAX_PAGE:
+        abort(400, f"{name} must be a whole number from 1 to {MAX_PAGE}")
+    return int(text)
+
+
+def chosen_format(fmt: urls.DocFormat | None) -> urls.DocFormat:
+    """The explicit format, or the one the Accept header prefers; 406 when it accepts none of them."""
+    if fmt is not None:
+        return fmt
+    offers = [f.media_type for f in urls.DOC_FORMATS] + list(urls.MEDIA_ALIASES)
+    media_type = conneg.negotiate(request.headers.get("Accept"), offers)
+    if media_type is None:
+        abort(406, "Available: " + ", ".join(f.media_type for f in urls.DOC_FORMATS))
+    name = urls.MEDIA_ALIASES.get(media_type)
+    return (
+        urls.FORMAT_BY_NAME[name] if name else next(f for f in urls.DOC_FORMATS if f.media_type == media_type)
+    )
+
+
+def _alternates(link_of: dict[str, str]) -> dict[str, str]:
+    links = [f'<{link_of[f.name]}>; rel="alternate"; type="{f.media_type}"' for f in urls.DOC_FORMATS]
+    return {"Link": ", ".join(links), "Vary": "Accept"}
+
+
+def rdf_response(text: str, fmt: urls.DocFormat, headers: dict[str, str]) -> Response:
+    charset = "; charset=utf-8" if fmt.name in ("turtle", "ntriples", "rdfxml") else ""
+    response = Response(text, content_type=fmt.media_type + charset)
+    response.headers.update(headers)
+    return response
+
+
+# --- /id and /doc -------------------------------------------------------------------------------
+
+
+def _known_iri(path: str) -> str:
+    try:
+        iri = urls.iri_for_path(path, _base())
+    except urls.MalformedPathError:
+        abort(400, f"/id/{path} cannot name anything: paths are letters, digits, '-' and '_' between '/'")
+    if not exists(_store(), iri):
+        raise UnknownThingError(iri, path)
+    return iri
+
+
+class UnknownThingError(Exception):
+    def __init__(self, iri: str, path: str) -> None:
+        super().__init__(iri)
+        self.iri, self.path = iri, path
+
+
+@blueprint.errorhandler(UnknownThingError)
+def unknown_thing(exc: UnknownThingError) -> tuple[str, int]:
+    words = exc.path.rsplit("/", 1)[-1].replace("-", " ")
+    suggestions = pages_state().catalogue.search(words, limit=10)
+    return render_template("not_found.html", iri=exc.iri, words=words, suggestions=suggestions), 404
+
+
+@blueprint.get("/id/<path:path>")
+def thing(path: str) -> WerkzeugResponse:
+    """303 See Other to the document about the thing, in the format the Accept header prefers."""
+    _known_iri(path)
+    fmt = chosen_format(None)
+    response = redirect(urls.doc_path(path, None if fmt.name == "html" else fmt), code=303)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@blueprint.get("/doc/<path:path>")
+def document(path: str) -> Response | str:
+    stem, explicit = urls.split_format(path)
+    iri = _known_iri(stem)
+    fmt = chosen_format(explicit)
+    at = day_arg()
+    state = pages_state()
+    view = entity_view(
+        _store(), state.catalogue, state.vocabulary, iri, at, page_arg("members_page"), page_arg("page")
+    )
+    headers = _alternates(
+        {f.name: urls.doc_path(stem, f if f.name != "html" else None) for f in urls.DOC_FORMATS}
+    )
+    if explicit is None:
+        headers["Content-Location"] = urls.doc_path(stem, fmt if fmt.name != "html" else None)
+    if fmt.name != "html":
+        return rdf_response(serialize(document_triples(view), fmt.name), fmt, headers)
+    html = render_entity(view, at)
+    return Response(html, mimetype="text/html", headers=headers)
+
+
+def render_entity(view: EntityView, at: dt.date | None) -> str:
+    chart = timeline(view.iri, view.relations, view.founded, view.dissolved, dt.date.today(), at)
+    return render_template(
+        "entity.html",
+        view=view,
+        at=at,
+        chart=chart,
+        jsonld=embeddable_jsonld(document_triples(view)),
+        formats=urls.DOC_FORMATS,
+    )
+
+
+# --- the ontology -------------------------------------------------------------------------------
+
+
+@blueprint.get("/def", defaults={"ext": ""})
+@blueprint.get("/def.<ext>")
+def ontology(ext: str) -> Response | str:
+    explicit = urls.FORMAT_BY_EXTENSION.get(f".{ext}") if ext else None
+    if ext and explicit is None:
+        abort(404)
+    fmt = chosen_format(explicit)
+    headers = _alternates({f.name: f"/def{f.extension}" for f in urls.DOC_FORMATS})
+    if fmt.name != "html":
+        result = _store().query("CONSTRUCT WHERE { ?s ?p ?o }", default_graphs=[iris.graph("ontology")])
+        response = Response(result.serialize(fmt.name), mimetype=fmt.media_type)
+        response.headers.update(headers)
+        return response
+    state = pages_state()
+    with state.lock:
+        if state.usage is None:
+            state.usage = usage_counts(_store())
+    html = render_template("ontology.html", vocabulary=state.vocabulary, usage=state.usage)
+    return Response(html, mimetype="text/html", headers=headers)
+
+
+# --- search, listings, about ----------------------------------------------------------------------
+
+
+@blueprint.get("/search")
+def search() -> str:
+    q = request.args.get("q", "").strip()[:200]
+    hits = pages_state().catalogue.search(q, limit=50) if q else []
+    return render_template("search.html", q=q, hits=hits, vocabulary=pages_state().vocabulary)
+
+
+@blueprint.get("/search.json")
+def search_json() -> Response:
+    q = request.args.get("q", "").strip()[:200]
+    state = pages_state()
+    limit = request.args.get("limit", "20")
+    hits = state.catalogue.search(q, limit=min(int(limit), 50) if limit.isdigit() else 20) if q else []
+    return jsonify(
+        [
+            {
+                "iri": h.entry.iri,
+                "label": h.entry.label,
+                "matched": h.matched,
+                "codes": h.entry.codes,
+                "kind": state.vocabulary.label(
+                    next(iter(state.vocabulary.most_specific(h.entry.classes)), "")
+                ),
+                "href": urls.href(h.entry.iri),
+            }
+            for h in hits
+        ]
+    )
+
+
+@blueprint.get("/class/<name>")
+def class_page(name: str) -> str:
+    class_iri = urls.expand_curie(name)
+    if class_iri is None:
+        abort(400, f"{name!r} is not a class name such as nhs:PrimaryCareTrust or org:Organization")
+    state = pages_state()
+    at = day_arg()
+    listing = instances(_store(), state.catalogue, class_iri, at, page_arg())
+    if listing.total == 0 and class_iri not in state.vocabulary.terms:
+        abort(404, f"no class {urls.curie(class_iri)} in the data or the ontology")
+    term = state.vocabulary.terms.get(class_iri)
+    return render_template("class.html", listing=listing, term=term, at=at, name=name)
+
+
+@blueprint.get("/about")
+def about() -> str:
+    sources, kinds = data_sources(_store())
+    return render_template("about.html", sources=sources, kinds=kinds, app_state=application.state())

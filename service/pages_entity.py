@@ -1,0 +1,350 @@
+"""The data of an entity page: one function (`entity_view`) feeds the HTML page and every RDF format.
+
+Works for every kind of thing (organisations, people, memberships, events, sources, intervals): sections
+with nothing to show are empty. Dates are `datetime.date`; `at` is the as-of day or None.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from service import iris
+from service.pages_catalogue import Catalogue, parse_day, query
+from service.pages_ontology import Vocabulary
+from service.store import IRI, BNode, Row, Store, Term, Triple
+
+RDF_TYPE = iris.PREFIXES["rdf"] + "type"
+RDFS = iris.PREFIXES["rdfs"]
+SCHEMA = iris.PREFIXES["schema"]
+NHS = iris.DEF
+MEMBERS_PER_PAGE = 50
+TRIPLES_PER_PAGE = 200
+
+
+@dataclass(frozen=True)
+class Link:
+    iri: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A dated relation of the entity; `other` is the party that is not the entity."""
+
+    iri: str
+    kind: str  # local name of the nhs: class, e.g. "Accountability"
+    member: Link
+    organisation: Link
+    start: dt.date | None
+    end: dt.date | None
+    post: str | None = None
+    note: str | None = None
+
+    def active_on(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or self.end >= day)
+
+    def other(self, iri: str) -> Link:
+        return self.organisation if self.member.iri == iri else self.member
+
+    def as_member(self, iri: str) -> bool:
+        return self.member.iri == iri
+
+
+@dataclass(frozen=True)
+class Statement:
+    subject: Link
+    predicate: Link
+    object: Term
+    object_label: str | None
+
+
+@dataclass
+class Page:
+    items: list[Statement] | list[Relation]
+    number: int
+    total: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass
+class Lineage:
+    back: list[list[Link]]  # generations of predecessors, nearest first
+    forward: list[list[Link]]  # generations of successors, nearest first
+
+
+@dataclass
+class AsOf:
+    day: dt.date
+    alive: bool
+    relations: list[Relation]  # active that day
+
+
+@dataclass
+class EntityView:
+    iri: str
+    label: str
+    types: list[Link]
+    identifiers: list[tuple[str, str]]  # (name, value)
+    outbound: list[Link]  # external records: ODS, ONS, Wikidata, ...
+    founded: dt.date | None
+    dissolved: dt.date | None
+    events: list[tuple[str, Link, dt.date | None]]  # (role, event, date)
+    relations: list[Relation]
+    lineage: Lineage
+    members: Page
+    sources: dict[str, list[str]]  # source IRI -> facts it backs
+    outgoing: list[Statement]
+    incoming: Page
+    warnings: list[str]
+    as_of: AsOf | None
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def label_of(self, iri: str) -> str:
+        return self.labels.get(iri, iri)
+
+
+class Labeller:
+    """Labels from the catalogue and the vocabulary, then from the rows at hand, then one query."""
+
+    def __init__(self, store: Store, catalogue: Catalogue, vocabulary: Vocabulary) -> None:
+        self.store, self.catalogue, self.vocabulary = store, catalogue, vocabulary
+        self.known: dict[str, str] = {}
+
+    def note(self, iri: str, label: Term | None) -> None:
+        if label is not None and iri not in self.known:
+            self.known[iri] = label.value
+
+    def __call__(self, iri: str, ask: bool = False) -> str:
+        found = self.known.get(iri) or self.catalogue.label(iri) or self.vocabulary.label(iri)
+        if found is None and ask:
+            rows = self.store.select(query("labels"), {"this": IRI(iri)})
+            found = rows[0]["label"].value if rows else None
+        if found is None:
+            from service.urls import curie
+
+            found = curie(iri)
+        self.known[iri] = found
+        return found
+
+    def link(self, iri: str, ask: bool = False) -> Link:
+        return Link(iri, self(iri, ask))
+
+
+def _date(row: Row, name: str) -> dt.date | None:
+    term = row.get(name)
+    return parse_day(term.value) if term is not None else None
+
+
+def outgoing(store: Store, iri: str, labels: Labeller) -> list[Statement]:
+    rows = store.select(query("outgoing"), {"this": IRI(iri)})
+    seen: set[tuple[str, Term]] = set()
+    out = []
+    for row in rows:
+        p, o = row["p"].value, row["o"]
+        if (p, o) in seen:
+            continue
+        seen.add((p, o))
+        if isinstance(o, IRI):
+            labels.note(o.value, row.get("label"))
+        out.append(
+            Statement(Link(iri, ""), labels.link(p), o, labels(o.value) if isinstance(o, IRI) else None)
+        )
+    out.sort(key=lambda s: (s.predicate.iri != RDF_TYPE, s.predicate.label.lower(), s.object.value))
+    return out
+
+
+def incoming(store: Store, iri: str, page: int, labels: Labeller) -> Page:
+    this = {"this": IRI(iri)}
+    total_rows = store.select(query("incoming_count"), this)
+    total = int(total_rows[0]["n"].value) if total_rows else 0
+    offset = (page - 1) * TRIPLES_PER_PAGE
+    sparql = query("incoming") + f"\nLIMIT {TRIPLES_PER_PAGE} OFFSET {int(offset)}"
+    items = []
+    for row in store.select(sparql, this):
+        s, p = row["s"], row["p"].value
+        labels.note(s.value, row.get("label"))
+        subject = labels.link(s.value) if isinstance(s, IRI) else Link(f"_:{s.value}", f"_:{s.value}")
+        items.append(Statement(subject, labels.link(p), IRI(iri), None))
+    items.sort(key=lambda s: (s.predicate.label.lower(), s.subject.label.lower()))
+    return Page(items, page, total, TRIPLES_PER_PAGE)
+
+
+def relations(store: Store, iri: str, labels: Labeller) -> list[Relation]:
+    found: dict[str, Relation] = {}
+    for row in store.select(query("relations"), {"this": IRI(iri)}):
+        rel = row["rel"].value
+        cls = row.get("cls")
+        kind = cls.value[len(NHS) :] if cls is not None else "Membership"
+        if rel in found and kind == "Membership":
+            continue
+        post, note = row.get("post"), row.get("note")
+        found[rel] = Relation(
+            rel,
+            kind,
+            labels.link(row["member"].value),
+            labels.link(row["org"].value),
+            _date(row, "start"),
+            _date(row, "end"),
+            post.value if post is not None else None,
+            note.value if note is not None else None,
+        )
+    return sorted(found.values(), key=lambda r: (r.start or dt.date.min, r.kind, r.other(iri).label))
+
+
+def members(store: Store, iri: str, at: dt.date | None, page: int, labels: Labeller) -> Page:
+    found: dict[str, Relation] = {}
+    for row in store.select(query("members"), {"this": IRI(iri)}):
+        rel, cls = row["rel"].value, row.get("cls")
+        if rel in found and cls is None:
+            continue
+        kind = cls.value[len(NHS) :] if cls is not None else "Membership"
+        member = labels.link(row["member"].value)
+        found[rel] = Relation(rel, kind, member, Link(iri, ""), _date(row, "start"), _date(row, "end"))
+    # Filtered here, not in SPARQL: pyoxigraph reports a substituted variable as unbound to BOUND().
+    kept = [r for r in found.values() if at is None or r.active_on(at)]
+    ordered = sorted(kept, key=lambda r: (r.member.label.lower(), r.start or dt.date.min))
+    start = (page - 1) * MEMBERS_PER_PAGE
+    return Page(ordered[start : start + MEMBERS_PER_PAGE], page, len(ordered), MEMBERS_PER_PAGE)
+
+
+def lineage(store: Store, iri: str, labels: Labeller) -> Lineage:
+    edges: dict[str, dict[str, set[str]]] = {"back": defaultdict(set), "forward": defaultdict(set)}
+    for row in store.select(query("lineage"), {"this": IRI(iri)}):
+        edges[row["dir"].value][row["a"].value].add(row["b"].value)
+    return Lineage(_generations(iri, edges["back"], labels), _generations(iri, edges["forward"], labels))
+
+
+def _generations(iri: str, edges: dict[str, set[str]], labels: Labeller) -> list[list[Link]]:
+    """Breadth-first layers from `iri`; each thing appears once, in its nearest generation."""
+    seen, layer, out = {iri}, [iri], []
+    while layer:
+        following = sorted({b for a in layer for b in edges.get(a, ()) if b not in seen})
+        seen |= set(following)
+        if following:
+            out.append(sorted((labels.link(b) for b in following), key=lambda link: link.label))
+        layer = following
+    return out
+
+
+def events(store: Store, iri: str, labels: Labeller) -> list[tuple[str, Link, dt.date | None]]:
+    rows = store.select(query("events"), {"this": IRI(iri)})
+    found = {(r["role"].value, labels.link(r["event"].value), _date(r, "date")) for r in rows}
+    return sorted(found, key=lambda e: (e[2] or dt.date.min, e[0]))
+
+
+def sources(store: Store, iri: str) -> dict[str, list[str]]:
+    backs: dict[str, list[str]] = defaultdict(list)
+    for row in store.select(query("sources"), {"this": IRI(iri)}):
+        fact = row.get("fact")
+        backs[row["source"].value].append(fact.value if fact is not None else iri)
+    return {src: sorted(facts) for src, facts in sorted(backs.items())}
+
+
+def shacl_warnings(store: Store, iri: str) -> list[str]:
+    """SHACL results about `iri` from the stored validation report.
+
+    Hook: no validation report is stored yet, so there is nothing to show. When the report lands (a later
+    issue), query its graph here for `sh:focusNode ?this` and return the messages.
+    """
+    return []
+
+
+def document_triples(view: EntityView) -> list[Triple]:
+    """The RDF of the document: every outgoing triple and the current page of incoming ones."""
+    this = IRI(view.iri)
+    out: list[Triple] = [Triple(this, IRI(s.predicate.iri), s.object) for s in view.outgoing]
+    for s in view.incoming.items:
+        if isinstance(s, Statement):
+            subject: IRI | BNode = (
+                BNode(s.subject.iri[2:]) if s.subject.iri.startswith("_:") else IRI(s.subject.iri)
+            )
+            out.append(Triple(subject, IRI(s.predicate.iri), this))
+    return out
+
+
+IDENTIFIERS = {NHS + "odsCode": "ODS code", NHS + "gssCode": "GSS code"}
+OUTBOUND = {
+    RDFS + "seeAlso",
+    iris.PREFIXES["dcterms"] + "spatial",
+    iris.PREFIXES["owl"] + "sameAs",
+    SCHEMA + "sameAs",
+    SCHEMA + "url",
+}
+
+
+def _types(statements: list[Statement], vocabulary: Vocabulary, labels: Labeller) -> list[Link]:
+    classes = {s.object.value for s in statements if s.predicate.iri == RDF_TYPE}
+    first = vocabulary.most_specific(classes)
+    rest = sorted(classes - set(first))
+    return [labels.link(c) for c in first + rest]
+
+
+def _outbound(statements: list[Statement]) -> list[Link]:
+    from service.urls import outbound_kind
+
+    found = []
+    for s in statements:
+        if s.predicate.iri in OUTBOUND and isinstance(s.object, IRI):
+            found.append(Link(s.object.value, outbound_kind(s.object.value) or s.predicate.label))
+    return sorted(set(found), key=lambda link: (link.label, link.iri))
+
+
+def _as_of(
+    view_relations: list[Relation], founded: dt.date | None, dissolved: dt.date | None, at: dt.date
+) -> AsOf:
+    alive = (founded is None or founded <= at) and (dissolved is None or dissolved >= at)
+    return AsOf(at, alive, [r for r in view_relations if r.active_on(at)])
+
+
+def entity_view(
+    store: Store,
+    catalogue: Catalogue,
+    vocabulary: Vocabulary,
+    iri: str,
+    at: dt.date | None = None,
+    members_page: int = 1,
+    triples_page: int = 1,
+) -> EntityView:
+    """Everything the page (HTML or RDF) about `iri` shows."""
+    labels = Labeller(store, catalogue, vocabulary)
+    out = outgoing(store, iri, labels)
+    values = {s.predicate.iri: s.object.value for s in out}
+    founded, dissolved = (
+        parse_day(values.get(SCHEMA + "foundingDate")),
+        parse_day(values.get(SCHEMA + "dissolutionDate")),
+    )
+    rels = relations(store, iri, labels)
+    backing = sources(store, iri)
+    for source in backing:
+        labels(source)
+    return EntityView(
+        iri=iri,
+        label=labels(iri, ask=True),
+        types=_types(out, vocabulary, labels),
+        identifiers=[
+            (IDENTIFIERS[s.predicate.iri], s.object.value) for s in out if s.predicate.iri in IDENTIFIERS
+        ],
+        outbound=_outbound(out),
+        founded=founded,
+        dissolved=dissolved,
+        events=events(store, iri, labels),
+        relations=rels,
+        lineage=lineage(store, iri, labels),
+        members=members(store, iri, at, members_page, labels),
+        sources=backing,
+        outgoing=out,
+        incoming=incoming(store, iri, triples_page, labels),
+        warnings=shacl_warnings(store, iri),
+        as_of=_as_of(rels, founded, dissolved, at) if at is not None else None,
+        labels=labels.known,
+    )
+
+
+def exists(store: Store, iri: str) -> bool:
+    return store.ask(query("exists"), {"this": IRI(iri)})

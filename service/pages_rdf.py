@@ -1,0 +1,162 @@
+"""Writers for the RDF of a page: Turtle, N-Triples, JSON-LD and RDF/XML from a list of triples.
+
+A page's RDF is a few hundred triples built by the same data function as its HTML; these writers turn that
+list into each format without a round trip through a store. Output is deterministic (sorted).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from xml.sax.saxutils import escape, quoteattr
+
+from service import iris
+from service.store import IRI, XSD_STRING, BNode, Literal, Term, Triple
+
+RDF = iris.PREFIXES["rdf"]
+_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_XML_NAME = re.compile(r"^(.*[/#])([A-Za-z_][A-Za-z0-9_.-]*)$")
+_ECHARS = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def _string(text: str) -> str:
+    escaped = "".join(
+        _ECHARS.get(ch, ch) if ch in _ECHARS or ch >= " " else f"\\u{ord(ch):04X}" for ch in text
+    )
+    return f'"{escaped}"'
+
+
+def _iri_ref(iri: str) -> str:
+    return "<" + "".join(f"\\u{ord(c):04X}" if c in '<>"{}|^`\\ ' or c < " " else c for c in iri) + ">"
+
+
+def _nt_term(term: Term) -> str:
+    if isinstance(term, IRI):
+        return _iri_ref(term.value)
+    if isinstance(term, BNode):
+        return f"_:{term.id}"
+    text = _string(term.value)
+    if term.language:
+        return f"{text}@{term.language}"
+    return text if term.datatype == XSD_STRING else f"{text}^^{_iri_ref(term.datatype)}"
+
+
+def _sorted(triples: list[Triple]) -> list[Triple]:
+    unique = set(triples)
+    return sorted(
+        unique,
+        key=lambda t: (t.subject.value, t.predicate.value != RDF + "type", t.predicate.value, t.object.value),
+    )
+
+
+def ntriples(triples: list[Triple]) -> str:
+    return "".join(
+        f"{_nt_term(t.subject)} {_nt_term(t.predicate)} {_nt_term(t.object)} .\n" for t in _sorted(triples)
+    )
+
+
+def _short(iri: str, prefixes: list[tuple[str, str]]) -> str:
+    for prefix, ns in prefixes:
+        if iri.startswith(ns) and _LOCAL.match(iri[len(ns) :]):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return _iri_ref(iri)
+
+
+def turtle(triples: list[Triple]) -> str:
+    prefixes = sorted(iris.PREFIXES.items(), key=lambda kv: -len(kv[1]))
+    lines = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(iris.PREFIXES.items())]
+    by_subject: dict[Term, list[Triple]] = defaultdict(list)
+    for t in _sorted(triples):
+        by_subject[t.subject].append(t)
+
+    def term(value: Term) -> str:
+        if isinstance(value, IRI):
+            return _short(value.value, prefixes)
+        if isinstance(value, Literal) and not value.language and value.datatype != XSD_STRING:
+            return f"{_string(value.value)}^^{_short(value.datatype, prefixes)}"
+        return _nt_term(value)
+
+    for subject, group in by_subject.items():
+        parts = []
+        for t in group:
+            verb = "a" if t.predicate.value == RDF + "type" else term(t.predicate)
+            parts.append(f"    {verb} {term(t.object)}")
+        lines.append(f"\n{term(subject)}\n" + " ;\n".join(parts) + " .")
+    return "\n".join(lines) + "\n"
+
+
+def _jsonld_value(term: Term) -> dict[str, str]:
+    if isinstance(term, IRI):
+        return {"@id": term.value}
+    if isinstance(term, BNode):
+        return {"@id": f"_:{term.id}"}
+    if term.language:
+        return {"@value": term.value, "@language": term.language}
+    if term.datatype != XSD_STRING:
+        return {"@value": term.value, "@type": term.datatype}
+    return {"@value": term.value}
+
+
+def jsonld(triples: list[Triple]) -> str:
+    """Expanded JSON-LD (full IRIs, no context to fetch): what every JSON-LD processor reads as is."""
+    nodes: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
+    for t in _sorted(triples):
+        node = nodes[_jsonld_value(t.subject)["@id"]]
+        if t.predicate.value == RDF + "type" and isinstance(t.object, IRI):
+            node["@type"].append(t.object.value)
+        else:
+            node[t.predicate.value].append(_jsonld_value(t.object))
+    graph = [{"@id": s, **props} for s, props in nodes.items()]
+    return json.dumps(graph, indent=1, ensure_ascii=False)
+
+
+def embeddable_jsonld(triples: list[Triple]) -> str:
+    """JSON-LD safe inside <script type="application/ld+json">: no `</` can close the element early."""
+    return jsonld(triples).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def rdfxml(triples: list[Triple]) -> str:
+    namespaces: dict[str, str] = {RDF: "rdf"}
+    body = []
+    by_subject: dict[Term, list[Triple]] = defaultdict(list)
+    for t in _sorted(triples):
+        by_subject[t.subject].append(t)
+    for subject, group in by_subject.items():
+        about = (
+            f"rdf:nodeID={quoteattr(subject.value)}"
+            if isinstance(subject, BNode)
+            else f"rdf:about={quoteattr(subject.value)}"
+        )
+        body.append(f"  <rdf:Description {about}>")
+        for t in group:
+            match = _XML_NAME.match(t.predicate.value)
+            if match is None:
+                raise ValueError(f"cannot write {t.predicate.value} as an XML name")
+            ns, local = match.groups()
+            prefix = namespaces.setdefault(ns, f"ns{len(namespaces)}")
+            body.append("    " + _xml_property(f"{prefix}:{local}", t.object))
+        body.append("  </rdf:Description>")
+    decls = " ".join(f"xmlns:{p}={quoteattr(ns)}" for ns, p in namespaces.items())
+    return f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF {decls}>\n' + "\n".join(body) + "\n</rdf:RDF>\n"
+
+
+def _xml_property(tag: str, term: Term) -> str:
+    """One property element: a reference to a node, or a literal with its language or datatype."""
+    if isinstance(term, IRI):
+        return f"<{tag} rdf:resource={quoteattr(term.value)}/>"
+    if isinstance(term, BNode):
+        return f"<{tag} rdf:nodeID={quoteattr(term.id)}/>"
+    attrs = ""
+    if term.language:
+        attrs = f" xml:lang={quoteattr(term.language)}"
+    elif term.datatype != XSD_STRING:
+        attrs = f" rdf:datatype={quoteattr(term.datatype)}"
+    return f"<{tag}{attrs}>{escape(term.value)}</{tag}>"
+
+
+WRITERS = {"turtle": turtle, "ntriples": ntriples, "jsonld": jsonld, "rdfxml": rdfxml}
+
+
+def serialize(triples: list[Triple], fmt: str) -> str:
+    return WRITERS[fmt](triples)

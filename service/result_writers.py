@@ -1,0 +1,313 @@
+"""Streaming writers for query results: solutions, booleans and triples, chunk by chunk.
+
+`QueryResult.serialize` in `service.store` builds the whole answer in memory; these writers take the
+rows or triples one at a time, so a large answer streams in constant memory and the row cap can stop it
+part-way. They follow the W3C result formats (SPARQL JSON, XML, CSV, TSV) and the RDF syntaxes; a row cap
+that cut a result short is written into the JSON (`"truncated": true`) and XML (a trailing comment).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Generic, TypeVar
+from xml.sax.saxutils import escape, quoteattr
+
+from service.store import IRI, RDF_LANG_STRING, XSD_STRING, BNode, Literal, Row, Term, Triple
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = IRI(RDF + "type")
+T = TypeVar("T")
+CHUNK_ROWS = 500
+_LOCAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9._-]*$")
+_TSV_PLAIN = {XSD + "integer": re.compile(r"^[+-]?\d+$"), XSD + "decimal": re.compile(r"^[+-]?\d*\.\d+$")}
+
+
+class Capped(Generic[T]):
+    """Rows (or triples) up to a limit; `truncated` tells, once exhausted, whether more were left."""
+
+    def __init__(self, rows: Iterable[T], limit: int) -> None:
+        self._rows = iter(rows)
+        self.limit = limit
+        self.count = 0
+        self.truncated = False
+
+    def __iter__(self) -> Iterator[T]:
+        for row in self._rows:
+            if self.count >= self.limit:
+                self.truncated = True
+                return
+            self.count += 1
+            yield row
+
+
+def _batched(items: Iterable[str], size: int = CHUNK_ROWS) -> Iterator[bytes]:
+    batch: list[str] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield "".join(batch).encode("utf-8")
+            batch.clear()
+    if batch:
+        yield "".join(batch).encode("utf-8")
+
+
+# --- terms ------------------------------------------------------------------------------------------
+
+
+def nt_string(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
+
+
+def nt_term(term: Term) -> str:
+    """A term in N-Triples syntax."""
+    if isinstance(term, IRI):
+        return f"<{term.value}>"
+    if isinstance(term, BNode):
+        return f"_:{_bnode_label(term)}"
+    if term.language:
+        return f"{nt_string(term.value)}@{term.language}"
+    if term.datatype == XSD_STRING:
+        return nt_string(term.value)
+    return f"{nt_string(term.value)}^^<{term.datatype}>"
+
+
+def _bnode_label(node: BNode) -> str:
+    """A label valid in N-Triples, Turtle and as an XML name: oxigraph's ids may start with a digit."""
+    return node.id if node.id[:1].isalpha() else f"b{node.id}"
+
+
+def json_term(term: Term) -> dict[str, str]:
+    if isinstance(term, IRI):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": _bnode_label(term)}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype not in (XSD_STRING, RDF_LANG_STRING):
+        out["datatype"] = term.datatype
+    return out
+
+
+# --- solutions --------------------------------------------------------------------------------------
+
+
+def write_solutions(fmt: str, variables: list[str], rows: Capped[Row]) -> Iterator[bytes]:
+    """SELECT results in a format named in `store.SOLUTION_FORMATS`, a chunk at a time."""
+    writers: dict[str, Callable[[list[str], Capped[Row]], Iterator[bytes]]] = {
+        "json": _json_solutions,
+        "xml": _xml_solutions,
+        "csv": _csv_solutions,
+        "tsv": _tsv_solutions,
+    }
+    return writers[fmt](variables, rows)
+
+
+def write_boolean(fmt: str, value: bool) -> bytes:
+    """ASK results; CSV and TSV have no standard boolean form, so they get one `_askResult` column."""
+    word = "true" if value else "false"
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if fmt == "xml":
+        return (
+            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head></head><boolean>{word}</boolean></sparql>\n"
+        ).encode()
+    if fmt == "csv":
+        return f"_askResult\r\n{word}\r\n".encode()
+    return f"?_askResult\n{word}\n".encode()
+
+
+def _json_solutions(variables: list[str], rows: Capped[Row]) -> Iterator[bytes]:
+    yield (json.dumps({"head": {"vars": variables}})[:-1] + ', "results": {"bindings": [\n').encode()
+    lines = (
+        ("" if i == 0 else ",\n") + json.dumps({k: json_term(v) for k, v in row.items()})
+        for i, row in enumerate(rows)
+    )
+    yield from _batched(lines)
+    note = ', "truncated": true' if rows.truncated else ""
+    yield f"\n]}}{note}}}\n".encode()
+
+
+def _xml_term(term: Term) -> str:
+    if isinstance(term, IRI):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, BNode):
+        return f"<bnode>{escape(_bnode_label(term))}</bnode>"
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+    if term.datatype in (XSD_STRING, RDF_LANG_STRING):
+        return f"<literal>{escape(term.value)}</literal>"
+    return f"<literal datatype={quoteattr(term.datatype)}>{escape(term.value)}</literal>"
+
+
+def _xml_solutions(variables: list[str], rows: Capped[Row]) -> Iterator[bytes]:
+    head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
+    yield (
+        '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+        f"<head>{head}</head><results>\n"
+    ).encode()
+    results = (
+        "<result>"
+        + "".join(f"<binding name={quoteattr(k)}>{_xml_term(v)}</binding>" for k, v in row.items())
+        + "</result>\n"
+        for row in rows
+    )
+    yield from _batched(results)
+    note = f"<!-- truncated: more than {rows.limit} rows -->" if rows.truncated else ""
+    yield f"</results></sparql>{note}\n".encode()
+
+
+def _csv_value(term: Term) -> str:
+    if isinstance(term, BNode):
+        return f"_:{_bnode_label(term)}"
+    return term.value
+
+
+def _csv_solutions(variables: list[str], rows: Capped[Row]) -> Iterator[bytes]:
+    def lines() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(variables)
+        for row in rows:
+            writer.writerow([_csv_value(row[v]) if v in row else "" for v in variables])
+            if buffer.tell() > 65536:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    return (chunk.encode("utf-8") for chunk in lines() if chunk)
+
+
+def _tsv_value(term: Term) -> str:
+    if (
+        isinstance(term, Literal)
+        and term.datatype in _TSV_PLAIN
+        and _TSV_PLAIN[term.datatype].match(term.value)
+    ):
+        return term.value
+    return nt_term(term)
+
+
+def _tsv_solutions(variables: list[str], rows: Capped[Row]) -> Iterator[bytes]:
+    header = "\t".join(f"?{v}" for v in variables) + "\n"
+    body = ("\t".join(_tsv_value(row[v]) if v in row else "" for v in variables) + "\n" for row in rows)
+    yield header.encode()
+    yield from _batched(body)
+
+
+# --- triples ----------------------------------------------------------------------------------------
+
+
+def write_triples(fmt: str, triples: Iterable[Triple], prefixes: Mapping[str, str]) -> Iterator[bytes]:
+    """CONSTRUCT/DESCRIBE results in a format named in `store.GRAPH_FORMATS`, a chunk at a time.
+
+    TriG and N-Quads carry the triples in the default graph, so they are Turtle and N-Triples here.
+    """
+    if fmt in ("ntriples", "nquads"):
+        return _batched(
+            f"{nt_term(t.subject)} {nt_term(t.predicate)} {nt_term(t.object)} .\n" for t in triples
+        )
+    if fmt in ("turtle", "trig"):
+        return _turtle(triples, prefixes)
+    if fmt == "jsonld":
+        return _jsonld(triples)
+    if fmt == "rdfxml":
+        return _rdfxml(triples)
+    raise KeyError(fmt)
+
+
+def _turtle_term(term: Term, prefixes: Mapping[str, str]) -> str:
+    if term == RDF_TYPE:
+        return "a"
+    if isinstance(term, IRI):
+        for prefix, namespace in prefixes.items():
+            local = term.value[len(namespace) :]
+            if term.value.startswith(namespace) and _LOCAL_NAME.match(local):
+                return f"{prefix}:{local}"
+    return nt_term(term)
+
+
+def _turtle(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> Iterator[bytes]:
+    yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()).encode()
+
+    def statements() -> Iterator[str]:
+        subject: Term | None = None
+        for t in triples:
+            s, p, o = (_turtle_term(x, prefixes) for x in (t.subject, t.predicate, t.object))
+            if t.subject == subject:
+                yield f" ;\n    {p} {o}"
+            else:
+                yield f"{' .' if subject is not None else ''}\n{s} {p} {o}"
+                subject = t.subject
+        if subject is not None:
+            yield " .\n"
+
+    yield from _batched(statements())
+
+
+def _jsonld_object(term: Term) -> dict[str, str]:
+    if isinstance(term, IRI):
+        return {"@id": term.value}
+    if isinstance(term, BNode):
+        return {"@id": f"_:{_bnode_label(term)}"}
+    if term.language:
+        return {"@value": term.value, "@language": term.language}
+    if term.datatype == XSD_STRING:
+        return {"@value": term.value}
+    return {"@value": term.value, "@type": term.datatype}
+
+
+def _jsonld(triples: Iterable[Triple]) -> Iterator[bytes]:
+    """Expanded JSON-LD: one node object per triple, which any JSON-LD processor merges by @id."""
+    nodes = (
+        ("[\n" if i == 0 else ",\n")
+        + json.dumps({"@id": _jsonld_object(t.subject)["@id"], t.predicate.value: [_jsonld_object(t.object)]})
+        for i, t in enumerate(triples)
+    )
+    empty = True
+    for chunk in _batched(nodes):
+        empty = False
+        yield chunk
+    yield b"[]\n" if empty else b"\n]\n"
+
+
+def _rdfxml_property(predicate: IRI, obj: Term) -> str:
+    match = _XML_NAME.search(predicate.value)
+    if match is None or match.start() == 0:
+        raise ValueError(f"the predicate {predicate.value} cannot be written in RDF/XML")
+    namespace, local = predicate.value[: match.start()], match.group()
+    open_tag = f"<p:{local} xmlns:p={quoteattr(namespace)}"
+    if isinstance(obj, IRI):
+        return f"{open_tag} rdf:resource={quoteattr(obj.value)}/>"
+    if isinstance(obj, BNode):
+        return f"{open_tag} rdf:nodeID={quoteattr(_bnode_label(obj))}/>"
+    if obj.language:
+        open_tag += f" xml:lang={quoteattr(obj.language)}"
+    elif obj.datatype != XSD_STRING:
+        open_tag += f" rdf:datatype={quoteattr(obj.datatype)}"
+    return f"{open_tag}>{escape(obj.value)}</p:{local}>"
+
+
+def _rdfxml(triples: Iterable[Triple]) -> Iterator[bytes]:
+    yield f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF xmlns:rdf="{RDF}">\n'.encode()
+
+    def descriptions() -> Iterator[str]:
+        for t in triples:
+            about = (
+                f"rdf:about={quoteattr(t.subject.value)}"
+                if isinstance(t.subject, IRI)
+                else f"rdf:nodeID={quoteattr(_bnode_label(t.subject))}"
+            )
+            yield f"<rdf:Description {about}>{_rdfxml_property(t.predicate, t.object)}</rdf:Description>\n"
+
+    yield from _batched(descriptions())
+    yield b"</rdf:RDF>\n"

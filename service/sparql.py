@@ -1,0 +1,357 @@
+"""The SPARQL 1.1 Protocol endpoint (query operation only): parse the request -> run -> serialise.
+
+GET /sparql?query=...              a query
+POST /sparql (form: query=...)     a query
+POST /sparql (application/sparql-query)
+GET /sparql without a query        the service description (Turtle, JSON-LD, ...) or the query editor (HTML)
+any update                         403: this endpoint is read-only
+
+The row cap is announced on every result in `X-SPARQL-Max-Rows`; a result it cut short carries
+`"truncated": true` at the top level of SPARQL JSON and a closing comment in SPARQL XML (CSV and TSV have
+no place for it). User queries run through the governor (timeout, concurrency, row cap).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+
+from flask import Blueprint, Request, Response, render_template, request, url_for
+from flask.sansio.blueprints import BlueprintSetupState
+
+from service import app as application
+from service import build, conneg, errors, iris, service_description
+from service.governor import Answer, BusyError, Governor, QueryError, QueryJob, QueryTimeoutError
+
+EXTENSION = "nhskg.sparql"
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+CACHE_CONTROL = "public, max-age=300"
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified, X-SPARQL-Max-Rows, Retry-After",
+}
+PREFLIGHT = {
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Modified-Since",
+    "Access-Control-Max-Age": "86400",
+}
+DESCRIPTION_TYPES = ["text/turtle", "text/html", *list(conneg.GRAPH_MEDIA_TYPES)[1:4]]
+
+blueprint = Blueprint("sparql", __name__)
+
+
+class ProtocolError(Exception):
+    """A request the protocol rejects: carries the response to send."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status)
+        self.response = response
+
+
+@dataclass
+class SparqlState:
+    governor: Governor
+    graph_counts: dict[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A parsed protocol request: the query text (None: none given) and the protocol's dataset."""
+
+    query: str | None
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+# --- tiny named error constructors --------------------------------------------------------------------
+
+
+def bad_request(message: str) -> ProtocolError:
+    return ProtocolError(errors.error_response(400, "Bad Request", message, CORS))
+
+
+def unsupported_media_type(message: str) -> ProtocolError:
+    return ProtocolError(errors.error_response(415, "Unsupported Media Type", message, CORS))
+
+
+def not_acceptable(message: str) -> ProtocolError:
+    return ProtocolError(errors.error_response(406, "Not Acceptable", message, {**CORS, "Vary": "Accept"}))
+
+
+def read_only() -> ProtocolError:
+    message = "this endpoint is read-only: SPARQL Update is not accepted, and nothing was changed"
+    return ProtocolError(errors.error_response(403, "Forbidden", message, CORS))
+
+
+def unavailable(message: str, retry_after: int | None) -> ProtocolError:
+    headers = {**CORS, **({"Retry-After": str(retry_after)} if retry_after else {})}
+    return ProtocolError(errors.error_response(503, "Service Unavailable", message, headers))
+
+
+def failed(exc: QueryError) -> ProtocolError:
+    if isinstance(exc, BusyError):
+        return unavailable(exc.message, 2)
+    if isinstance(exc, QueryTimeoutError) or exc.status == 503:
+        return unavailable(exc.message, None)
+    if exc.status == 406:
+        return not_acceptable(exc.message)
+    titles = {400: "Bad Request", 500: "Internal Server Error"}
+    return ProtocolError(
+        errors.error_response(exc.status, titles.get(exc.status, "Error"), exc.message, CORS)
+    )
+
+
+# --- parsing the request ------------------------------------------------------------------------------
+
+
+def _one(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise bad_request(f"give one {name} parameter, not {len(values)}")
+    return values[0] if values else None
+
+
+def _utf8_body(req: Request) -> str:
+    charset = req.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise unsupported_media_type(f"the request body must be UTF-8, not {charset}")
+    try:
+        return req.get_data(cache=True).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise bad_request(f"the request body is not valid UTF-8: {exc}") from exc
+
+
+def parse_operation(req: Request) -> Operation:
+    """The protocol operation a request carries, or a ProtocolError saying what is wrong with it."""
+    args = req.args
+    form_graphs: tuple[list[str], list[str]] = ([], [])
+    if req.method == "GET":
+        if "update" in args:
+            raise read_only()
+        query = _one(args.getlist("query"), "query")
+    elif req.mimetype == FORM:
+        _utf8_body(req)
+        if "update" in req.form or "update" in args:
+            raise read_only()
+        query = _one(args.getlist("query") + req.form.getlist("query"), "query")
+        if query is None:
+            raise bad_request("a form POST must carry a query parameter")
+        form_graphs = (req.form.getlist("default-graph-uri"), req.form.getlist("named-graph-uri"))
+    elif req.mimetype == QUERY:
+        query = _utf8_body(req)
+        if "query" in args:
+            raise bad_request("give the query either in the body or in the URL, not both")
+    elif req.mimetype == UPDATE:
+        raise read_only()
+    else:
+        given = req.mimetype or "none"
+        raise unsupported_media_type(f"POST a query as {FORM} or {QUERY}; the media type was {given}")
+    return Operation(
+        query,
+        tuple(args.getlist("default-graph-uri") + form_graphs[0]),
+        tuple(args.getlist("named-graph-uri") + form_graphs[1]),
+    )
+
+
+def result_formats(req: Request) -> tuple[str | None, str | None]:
+    """The (SELECT/ASK, CONSTRUCT/DESCRIBE) format names: `format=` first, else the Accept header."""
+    accept = req.headers.get("Accept")
+    solution, graph = conneg.solution_format(accept), conneg.graph_format(accept)
+    wanted = req.values.get("format") if req.method == "GET" or req.mimetype == FORM else None
+    if wanted:
+        override = conneg.format_override(wanted)
+        if override is None:
+            names = ", ".join(sorted(conneg.FORMAT_NAMES))
+            raise bad_request(f"unknown format {wanted!r}: use a media type or one of {names}")
+        solution, graph = override[0] or solution, override[1] or graph
+    if solution is None and graph is None:
+        offered = ", ".join([*conneg.SOLUTION_MEDIA_TYPES, *conneg.GRAPH_MEDIA_TYPES])
+        raise not_acceptable(f"none of the formats asked for is offered; this endpoint offers {offered}")
+    return solution, graph
+
+
+# --- caching ------------------------------------------------------------------------------------------
+
+
+def _last_modified() -> datetime | None:
+    built = application.state().manifest.get("built")
+    try:
+        return datetime.strptime(str(built), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def validators(*parts: object) -> dict[str, str]:
+    """ETag (from the data version and what was asked), Last-Modified, Cache-Control and Vary."""
+    digest = hashlib.sha256(repr((application.state().data_version, *parts)).encode()).hexdigest()
+    headers = {"ETag": f'W/"{digest[:32]}"', "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
+    modified = _last_modified()
+    if modified is not None:
+        headers["Last-Modified"] = format_datetime(modified, usegmt=True)
+    return headers
+
+
+def not_modified(req: Request, headers: dict[str, str]) -> bool:
+    """Whether the client's copy is current (If-None-Match wins over If-Modified-Since)."""
+    if "If-None-Match" in req.headers:
+        tags = {t.strip() for t in req.headers["If-None-Match"].split(",")}
+        return "*" in tags or headers["ETag"] in tags or headers["ETag"][2:] in tags
+    since, modified = req.headers.get("If-Modified-Since"), _last_modified()
+    if since is None or modified is None:
+        return False
+    try:
+        return parsedate_to_datetime(since) >= modified
+    except (TypeError, ValueError):
+        return False
+
+
+# --- the endpoint -------------------------------------------------------------------------------------
+
+
+def sparql_state() -> SparqlState:
+    from flask import current_app
+
+    value = current_app.extensions[EXTENSION]
+    if not isinstance(value, SparqlState):
+        raise RuntimeError("the SPARQL blueprint was not registered")
+    return value
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    try:
+        operation = parse_operation(request)
+        if operation.query is None:
+            return describe_service()
+        return run_query(operation)
+    except ProtocolError as exc:
+        return exc.response
+
+
+@blueprint.after_request
+def add_cors(response: Response) -> Response:
+    response.headers.update(CORS)
+    if request.method == "OPTIONS":
+        response.headers.update(PREFLIGHT)
+    return response
+
+
+def run_query(operation: Operation) -> Response:
+    assert operation.query is not None  # noqa: S101 - run_query is only called with a query
+    solution, graph = result_formats(request)
+    settings = application.state().settings
+    job = QueryJob(
+        operation.query,
+        operation.default_graph_uris,
+        operation.named_graph_uris,
+        solution,
+        graph,
+        settings.max_result_rows,
+        settings.service_allowlist,
+        settings.canonical_base + "sparql",
+    )
+    headers = {"X-SPARQL-Max-Rows": str(job.max_rows)}
+    if request.method == "GET":
+        headers |= validators(job)
+        if not_modified(request, headers):
+            return Response(status=304, headers=headers)
+    started = time.perf_counter()
+    try:
+        answer = sparql_state().governor.run(job)
+    except QueryError as exc:
+        outcome = (
+            "timeout"
+            if isinstance(exc, QueryTimeoutError)
+            else "busy"
+            if isinstance(exc, BusyError)
+            else "rejected"
+        )
+        application.state().metrics.observe_query(job.sparql, time.perf_counter() - started, None, outcome)
+        raise failed(exc) from exc
+    return _streamed(answer, headers, job.sparql, started)
+
+
+def _streamed(answer: Answer, headers: dict[str, str], sparql: str, started: float) -> Response:
+    metrics = application.state().metrics
+    finish = answer.close
+
+    def close() -> None:
+        finish()
+        rows = answer.done.rows if answer.done else None
+        outcome = "ok" if answer.done else "aborted"
+        metrics.observe_query(sparql, time.perf_counter() - started, rows, outcome)
+
+    answer.close = close  # type: ignore[method-assign]
+    media_type = conneg.MEDIA_TYPE_OF[answer.head.format]
+    content_type = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
+    return Response(answer, status=200, content_type=content_type, headers=headers)
+
+
+def describe_service() -> Response:
+    """GET without a query: the service description, or the query editor for a browser."""
+    chosen = conneg.negotiate(request.headers.get("Accept"), DESCRIPTION_TYPES)
+    if chosen is None:
+        raise not_acceptable("the service description is offered as " + ", ".join(DESCRIPTION_TYPES))
+    headers = validators("service-description", chosen, request.base_url)
+    if not_modified(request, headers):
+        return Response(status=304, headers=headers)
+    if chosen == "text/html":
+        return Response(query_editor(), headers=headers, mimetype="text/html")
+    fmt = conneg.GRAPH_MEDIA_TYPES[chosen]
+    triples = service_description.describe(
+        request.base_url, application.state().settings, _graph_counts(), application.state().manifest
+    )
+    body = b"".join(service_description.serialise(triples, fmt))
+    content_type = chosen + ("; charset=utf-8" if chosen.startswith("text/") else "")
+    return Response(body, headers=headers, content_type=content_type)
+
+
+def _graph_counts() -> dict[str, int]:
+    """Triples per named graph: from the build's manifest, else counted once per process."""
+    graphs = application.state().manifest.get("graphs")
+    if isinstance(graphs, dict) and graphs:
+        return {str(k): int(v) for k, v in graphs.items()}
+    cache = sparql_state()
+    if cache.graph_counts is None:
+        cache.graph_counts = application.state().store.triple_counts()
+    return cache.graph_counts
+
+
+def query_editor() -> str:
+    examples = service_description.examples()
+    return render_template(
+        "sparql.html",
+        endpoint=url_for("sparql.endpoint", _external=True),
+        prefixes=iris.PREFIXES,
+        examples=examples,
+        examples_json=[{"name": e.name, "title": e.title, "query": e.query} for e in examples],
+        graphs=_graph_counts(),
+    )
+
+
+# --- set-up -------------------------------------------------------------------------------------------
+
+
+def _install(setup: BlueprintSetupState) -> None:
+    """Create this process's governor: worker processes over the built store, else in-process."""
+    app = setup.app
+    app_state = app.extensions[application.EXTENSION]
+    settings = app_state.settings
+    path = build.current_store(settings)
+    key = app_state.manifest.get("key")
+    if path is not None and key is not None and build.read_manifest(path).get("key") == key:
+        slots = max(1, math.ceil(settings.max_concurrent_queries / settings.workers))
+        governor = Governor.with_processes(path / build.DB, slots, settings.query_timeout)
+        governor.warm_up()
+    else:
+        governor = Governor.in_process(app_state.store, settings.max_concurrent_queries)
+    app.extensions[EXTENSION] = SparqlState(governor)
+
+
+blueprint.record_once(_install)

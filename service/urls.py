@@ -1,0 +1,185 @@
+"""Every URL the pages build, and the mapping between canonical IRIs and the paths this host serves.
+
+The canonical IRIs live under `https://w3id.org/nhs-commissioning/` (settings.canonical_base); the service
+answers for them under whatever host it runs on. RDF keeps canonical IRIs; HTML links point at this host.
+The pure functions take the canonical base as an argument; the `*_href` helpers read it from the app.
+
+Paths (documented in docs/uris.md, "Documents and formats"):
+  /id/{path}            the thing itself: 303 See Other to a document chosen by Accept
+  /doc/{path}           the document about it (HTML unless Accept prefers RDF); /doc/{path}.{ext} one format
+  /def, /def.{ext}      the ontology; /def#Term a term
+  /class/{curie}        the instances of a class; /search, /search.json; /about
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import url_for
+
+from service import iris
+
+
+@dataclass(frozen=True, slots=True)
+class DocFormat:
+    name: str  # the store's / conneg's format name, or "html"
+    extension: str  # "" for HTML
+    media_type: str
+    label: str
+
+
+DOC_FORMATS: tuple[DocFormat, ...] = (
+    DocFormat("html", "", "text/html", "HTML"),
+    DocFormat("turtle", ".ttl", "text/turtle", "Turtle"),
+    DocFormat("jsonld", ".jsonld", "application/ld+json", "JSON-LD"),
+    DocFormat("ntriples", ".nt", "application/n-triples", "N-Triples"),
+    DocFormat("rdfxml", ".rdf", "application/rdf+xml", "RDF/XML"),
+)
+FORMAT_BY_NAME = {f.name: f for f in DOC_FORMATS}
+# Explicit extensions a client may ask for; ".html" names the HTML document without negotiation.
+FORMAT_BY_EXTENSION = {f.extension: f for f in DOC_FORMATS if f.extension} | {".html": DOC_FORMATS[0]}
+# Accept-header aliases, never preferred over the types above.
+MEDIA_ALIASES = {
+    "application/xhtml+xml": "html",
+    "application/x-turtle": "turtle",
+    "application/json": "jsonld",
+    "application/xml": "rdfxml",
+}
+
+# A path under id/: segments of letters, digits, '-' and '_' (codes, slugs, dates, `a--b` intervals).
+_ID_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(?:/[A-Za-z0-9][A-Za-z0-9_-]*)*$")
+_CURIE = re.compile(r"^(?:([a-z][a-z0-9]*):)?([A-Za-z_][A-Za-z0-9_-]*)$")
+
+
+class MalformedPathError(ValueError):
+    """The path cannot name anything we mint (wrong characters, empty segments)."""
+
+
+def is_valid_id_path(path: str) -> bool:
+    return bool(_ID_PATH.match(path))
+
+
+def split_format(doc_path: str) -> tuple[str, DocFormat | None]:
+    """`pct/5NT.ttl` -> (`pct/5NT`, Turtle); no known extension -> (path, None) for negotiation."""
+    stem, dot, ext = doc_path.rpartition(".")
+    if dot and f".{ext}" in FORMAT_BY_EXTENSION:
+        return stem, FORMAT_BY_EXTENSION[f".{ext}"]
+    return doc_path, None
+
+
+def iri_for_path(path: str, base: str = iris.BASE) -> str:
+    """The canonical IRI that `/id/{path}` (or `/doc/{path}`) is about; MalformedPathError if none can be."""
+    if not is_valid_id_path(path):
+        raise MalformedPathError(f"not a path we mint: {path!r}")
+    return f"{base}id/{path}"
+
+
+def path_for_iri(iri: str, base: str = iris.BASE) -> str | None:
+    """The `id/` path of one of our IRIs (`pct/5NT`), or None for any other IRI."""
+    prefix = f"{base}id/"
+    if iri.startswith(prefix) and is_valid_id_path(iri[len(prefix) :]):
+        return iri[len(prefix) :]
+    return None
+
+
+def term_name(iri: str, base: str = iris.BASE) -> str | None:
+    """The local name of a term of our ontology (`PrimaryCareTrust`), or None."""
+    prefix = f"{base}def#"
+    return iri[len(prefix) :] if iri.startswith(prefix) and iri != prefix else None
+
+
+def curie(iri: str) -> str:
+    """`nhs:PrimaryCareTrust` for a term in a known namespace, else the IRI itself."""
+    for prefix, ns in sorted(iris.PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        local = iri[len(ns) :]
+        if iri.startswith(ns) and local and _CURIE.match(local):
+            return f"{prefix}:{local}"
+    return iri
+
+
+def expand_curie(text: str) -> str | None:
+    """The IRI of `nhs:X`, `org:Organization` or a bare `X` (an nhs: term); None if not a known prefix."""
+    match = _CURIE.match(text)
+    if not match:
+        return None
+    prefix, local = match.group(1) or "nhs", match.group(2)
+    ns = iris.PREFIXES.get(prefix)
+    return ns + local if ns else None
+
+
+def doc_path(path: str, fmt: DocFormat | None = None, **query: str | int | None) -> str:
+    """`/doc/{path}{ext}?{query}`, relative to the host root (no Flask context needed)."""
+    ext = fmt.extension if fmt else ""
+    return f"/doc/{path}{ext}{_query(query)}"
+
+
+def _query(params: dict[str, str | int | None]) -> str:
+    kept = {k: str(v) for k, v in params.items() if v not in (None, "")}
+    return f"?{urlencode(kept)}" if kept else ""
+
+
+def outbound_kind(iri: str) -> str | None:
+    """A reader's name for a well-known external record, or None."""
+    hosts = {
+        "https://directory.spineservices.nhs.uk/": "ODS record",
+        "http://statistics.data.gov.uk/id/statistical-geography/": "ONS geography",
+        "http://www.wikidata.org/entity/": "Wikidata",
+        "https://www.wikidata.org/wiki/": "Wikidata",
+        "https://www.legislation.gov.uk/": "legislation.gov.uk",
+        "https://en.wikipedia.org/": "Wikipedia",
+    }
+    return next((name for prefix, name in hosts.items() if iri.startswith(prefix)), None)
+
+
+# --- URLs on the running host (need an app context) ---------------------------------------------
+
+
+def _base() -> str:
+    from service.app import state
+
+    return state().settings.canonical_base
+
+
+def href(iri: str, **query: str | int | None) -> str:
+    """Where a link to this IRI should point: our page about it on this host, or the IRI itself."""
+    base = _base()
+    path = path_for_iri(iri, base)
+    if path is not None:
+        return url_for("pages.document", path=path) + _query(query)
+    name = term_name(iri, base)
+    if name is not None:
+        return url_for("pages.ontology") + f"#{name}"
+    if iri == base + "def":
+        return url_for("pages.ontology")
+    return iri
+
+
+def doc_href(iri: str, fmt: DocFormat | None = None, **query: str | int | None) -> str:
+    """The document about one of our IRIs in one format (must be ours)."""
+    path = path_for_iri(iri, _base())
+    if path is None:
+        raise ValueError(f"not one of our IRIs: {iri}")
+    return url_for("pages.document", path=path + (fmt.extension if fmt else "")) + _query(query)
+
+
+def class_href(class_iri: str, **query: str | int | None) -> str:
+    return url_for("pages.class_page", name=curie(class_iri)) + _query(query)
+
+
+def search_href(q: str | None = None) -> str:
+    return url_for("pages.search") + _query({"q": q})
+
+
+def home_href(**query: str | int | None) -> str:
+    return url_for("home.index") + _query(query)
+
+
+def query_with(name: str, value: str | int | None) -> str:
+    """This request's query string with one parameter changed (pagers keep the date and the filters)."""
+    from flask import request
+
+    params: dict[str, str | int | None] = {k: v for k, v in request.args.items() if k != name}
+    params[name] = value
+    return _query(params) or "?"

@@ -1,0 +1,105 @@
+"""Fixtures for the SPARQL endpoint tests: an in-process app over a tiny store, and a live server.
+
+The live server builds the fixture project in tests/data/project (a tiny ontology and data, no shapes)
+and adds the W3C test data and a few thousand "slow" triples as named graphs with `--graph IRI=FILE`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from rdflib import Dataset, Graph
+
+from service.app import create_app
+from service.config import Settings
+from service.store import OxigraphStore
+from tests.live import LiveServer, live_server
+
+HERE = Path(__file__).parent
+PROJECT = HERE / "data" / "project"
+W3C = HERE / "w3c"
+SLOW_GRAPH = "http://example.org/slow"
+SLOW_TRIPLES = 3000
+LIVE_TIMEOUT = 2.0
+LIVE_MAX_CONCURRENT = 2
+# The graphs the W3C manifests name, by their label, and the result-format tests' data by our own names.
+W3C_GRAPHS = {
+    "http://kasei.us/2009/09/sparql/data/data1.rdf": W3C / "protocol" / "data1.nt",
+    "http://kasei.us/2009/09/sparql/data/data2.rdf": W3C / "protocol" / "data2.nt",
+    "http://kasei.us/2009/09/sparql/data/data3.rdf": W3C / "protocol" / "data3.nt",
+    "http://example.org/w3c/json-res/data.ttl": W3C / "json-res" / "data.ttl",
+    "http://example.org/w3c/csv-tsv-res/data.ttl": W3C / "csv-tsv-res" / "data.ttl",
+    "http://example.org/w3c/csv-tsv-res/data2.ttl": W3C / "csv-tsv-res" / "data2.ttl",
+}
+
+
+def write_slow_graph(path: Path, n: int = SLOW_TRIPLES) -> Path:
+    """Enough triples that a three-way cross product over them runs for minutes."""
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            out.write(f'<http://example.org/s{i}> <http://example.org/p{i % 7}> "{i}" .\n')
+    return path
+
+
+def fixture_store() -> OxigraphStore:
+    """The fixture project and the W3C graphs, in memory."""
+    store = OxigraphStore.in_memory()
+    for path in sorted((PROJECT / "data" / "ttl").glob("*.ttl")):
+        store.load_file(path, f"https://w3id.org/nhs-commissioning/graph/{path.stem}")
+    for iri, path in W3C_GRAPHS.items():
+        store.load_file(path, iri)
+    return store
+
+
+def make_app(**overrides: object) -> Flask:
+    settings = Settings(root=PROJECT).with_overrides(**overrides)
+    manifest = {"key": "fixture", "built": "2025-01-01T00:00:00Z"}
+    return create_app(settings, store=fixture_store(), manifest=manifest)
+
+
+@pytest.fixture
+def sparql_app() -> Flask:
+    return make_app()
+
+
+@pytest.fixture
+def sparql_client(sparql_app: Flask) -> FlaskClient:
+    return sparql_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def sparql_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """`nhskg serve --workers 1` over the fixture project, a 2 s query timeout and 2 query slots."""
+    root = tmp_path_factory.mktemp("sparql") / "project"
+    shutil.copytree(PROJECT, root)
+    slow = write_slow_graph(root / "slow.nt")
+    graphs = [*W3C_GRAPHS.items(), (SLOW_GRAPH, slow)]
+    args = ["--workers", "1", *(a for iri, path in graphs for a in ("--graph", f"{iri}={path}"))]
+    env = {
+        "NHSKG_ROOT": str(root),
+        "NHSKG_CACHE_DIR": str(root / ".cache"),
+        "NHSKG_VALIDATE_ON_BUILD": "false",
+        "NHSKG_QUERY_TIMEOUT": str(LIVE_TIMEOUT),
+        "NHSKG_MAX_CONCURRENT_QUERIES": str(LIVE_MAX_CONCURRENT),
+    }
+    with live_server(env, args, log=root / "server.log") as running:
+        yield running
+
+
+def parse_rdf(data: bytes | str, fmt: str) -> Graph:
+    """Parse RDF with rdflib into one graph (quads merged). rdflib 7's own parsers use its deprecated
+    ConjunctiveGraph internally; that warning is about rdflib, not about this service, so it is muted."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dataset = Dataset()
+        dataset.parse(data=data, format=fmt)
+        merged = Graph()
+        for s, p, o, _ in dataset.quads((None, None, None, None)):
+            merged.add((s, p, o))
+    return merged

@@ -1,0 +1,78 @@
+"""The canonical IRI <-> served path mapping (service/urls.py)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from service import iris, urls
+
+segment = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_-]{0,20}", fullmatch=True)
+paths = st.lists(segment, min_size=1, max_size=6).map("/".join)
+
+
+@given(paths)
+def test_path_iri_round_trip(path: str) -> None:
+    iri = urls.iri_for_path(path)
+    assert iri == iris.ID + path
+    assert urls.path_for_iri(iri) == path
+
+
+@given(paths, st.sampled_from(["https://w3id.org/nhs-commissioning/", "http://localhost:8080/x/"]))
+def test_round_trip_under_any_base(path: str, base: str) -> None:
+    assert urls.path_for_iri(urls.iri_for_path(path, base), base) == path
+
+
+@given(paths, st.sampled_from(urls.DOC_FORMATS))
+def test_doc_path_splits_back(path: str, fmt: urls.DocFormat) -> None:
+    doc = urls.doc_path(path, fmt)[len("/doc/") :]
+    stem, found = urls.split_format(doc)
+    assert stem == path
+    assert (found or urls.DOC_FORMATS[0]).name == fmt.name
+
+
+@pytest.mark.parametrize(
+    "path", ["", "pct/", "/pct", "pct//5NT", "pct/5N T", "pct/5NT.", "pct/<script>", "pct/../x", "pct/5NT%2F"]
+)
+def test_malformed_paths(path: str) -> None:
+    with pytest.raises(urls.MalformedPathError):
+        urls.iri_for_path(path)
+
+
+@pytest.mark.parametrize(
+    ("iri", "expected"),
+    [
+        (iris.ID + "pct/5NT", "pct/5NT"),
+        (iris.ID + "interval/2006-10-01--2013-03-31", "interval/2006-10-01--2013-03-31"),
+        (iris.DEF + "PrimaryCareTrust", None),
+        ("http://example.org/id/pct/5NT", None),
+    ],
+)
+def test_path_for_iri(iri: str, expected: str | None) -> None:
+    assert urls.path_for_iri(iri) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "iri"),
+    [
+        ("PrimaryCareTrust", iris.DEF + "PrimaryCareTrust"),
+        ("nhs:PrimaryCareTrust", iris.DEF + "PrimaryCareTrust"),
+        ("org:Organization", "http://www.w3.org/ns/org#Organization"),
+        ("nope:Thing", None),
+        ("<x>", None),
+    ],
+)
+def test_expand_curie(text: str, iri: str | None) -> None:
+    assert urls.expand_curie(text) == iri
+    if iri:
+        assert urls.expand_curie(urls.curie(iri)) == iri
+
+
+def test_outbound_kinds() -> None:
+    assert urls.outbound_kind("http://www.wikidata.org/entity/Q42") == "Wikidata"
+    assert (
+        urls.outbound_kind("https://directory.spineservices.nhs.uk/ORD/2-0-0/organisations/5NT")
+        == "ODS record"
+    )
+    assert urls.outbound_kind("https://example.org/") is None
