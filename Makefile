@@ -38,12 +38,17 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
-pytest: venv
+pytest: venv browser-deps
 	$(BIN)/pytest
 
 test: lint typecheck pytest
 
+# The benchmarks need the `bench` extra (rdflib-endpoint, profilers) and Debian's Virtuoso to compare against.
 bench: build
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@command -v virtuoso-t >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq virtuoso-opensource >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq virtuoso-opensource >/dev/null; fi; }
 	$(BIN)/python -m bench
 
 ingest: venv

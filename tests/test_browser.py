@@ -50,8 +50,8 @@ def base_url() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.skip("chromium is not installed: make browser-deps")
-    sync_api = pytest.importorskip("playwright.sync_api")
+        pytest.fail("chromium is not installed: run `make browser-deps` (make test does)")
+    from playwright import sync_api
     with sync_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium
