@@ -128,6 +128,10 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
     try:
         manifest = _build_into(settings, partial, key, progress)
         os.replace(partial, final)
+    except OSError as exc:  # a full disk, a file-size limit, a read-only cache: one line, nothing left
+        shutil.rmtree(partial, ignore_errors=True)
+        reason = exc.strerror or str(exc).rsplit(": ", 1)[-1]
+        raise BuildError(f"cannot write the store in {final.parent}: {reason}") from exc
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
@@ -142,7 +146,7 @@ def _build_into(settings: Settings, folder: Path, key: str, progress: Progress) 
     # Imported here: serving processes never build, and need not load rdflib and the validator.
     from service import reasoning, validation
 
-    store = OxigraphStore.create(folder / DB)
+    store = OxigraphStore.in_memory()
     load_files(store, input_files(settings), progress)
     progress("materialising inferred triples")
     inferred = reasoning.materialise(store, iris.graph("inferred"))
@@ -152,8 +156,9 @@ def _build_into(settings: Settings, folder: Path, key: str, progress: Progress) 
         report = validation.validate(store, settings.shapes_dir)
         if not report.conforms:
             raise NonConformingError(f"the data does not conform to the shapes:\n{report.to_text()}")
-    store.flush()
     manifest = _manifest(store, key)
+    progress("writing the store to disk")
+    store.save_to(folder / DB)
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
     return manifest
 

@@ -301,6 +301,19 @@ class OxigraphStore:
                 self._store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
         return len(lines)
 
+    def save_to(self, path: Path) -> None:
+        """Write every quad into a new on-disk store at `path` (the build computes in memory, where
+        queries run several times faster than on RocksDB, and persists once at the end)."""
+        dump = path.with_name(path.name + ".nq")
+        try:
+            self._store.dump(str(dump), ox.RdfFormat.N_QUADS)
+            disk = ox.Store(str(path))
+            disk.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+            disk.flush()
+            disk.optimize()
+        finally:
+            dump.unlink(missing_ok=True)
+
     def update(self, sparql: str) -> None:
         self._store.update(sparql)
 
