@@ -36,7 +36,7 @@ PREFIXES: dict[str, str] = {
     "sd": "http://www.w3.org/ns/sparql-service-description#",
 }
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def slug(text: str) -> str:
@@ -75,10 +75,11 @@ def _path(iri: str) -> str:
 
 
 def _day(date: str | None) -> str:
+    """An ISO date, or a year-month or year where the source gives no more, as a path segment."""
     if date is None:
         return "unknown"
     if not _DATE.match(date):
-        raise ValueError(f"not an ISO date: {date!r}")
+        raise ValueError(f"not an ISO date, year-month or year: {date!r}")
     return date
 
 

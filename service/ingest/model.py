@@ -80,6 +80,7 @@ class Organisation:
     alt_labels: list[str] = field(default_factory=list)
     name_known: bool = True
     caveat: Caveat | None = None
+    unit_of: str | None = None  # org:unitOf, for organisational units
 
     def add_to(self, g: Triples) -> None:
         s = self.iri
@@ -103,6 +104,8 @@ class Organisation:
             g.add(s, SCHEMA + "dissolutionDate", date(self.dissolved))
         elif self.end_status:
             g.add(s, NHS + "endStatus", NHS + self.end_status)
+        if self.unit_of:
+            g.add(s, ORG + "unitOf", self.unit_of)
         if self.caveat:
             self.caveat.add_to(g, s)
         cite(g, s, self.sources)

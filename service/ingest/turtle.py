@@ -63,6 +63,12 @@ class Triples:
     def add(self, subject: str, predicate: str, obj: Obj) -> None:
         self._by_subject[subject][predicate].add(obj)
 
+    def __contains__(self, triple: object) -> bool:
+        if not isinstance(triple, tuple) or len(triple) != 3:
+            return False
+        s, p, o = triple
+        return o in self._by_subject.get(s, {}).get(p, ())
+
     def extend(self, triples: Iterable[Triple]) -> None:
         for s, p, o in triples:
             self.add(s, p, o)

@@ -1,0 +1,213 @@
+"""SHA clusters and PCT clusters 2011-2013 (sha_clusters_2011.csv, pct_clusters_2011.csv).
+
+Every row of pct_clusters_2011.csv is one nhs:ClusterMembership, whatever its basis; `membership_basis`
+becomes the caveat (named_in_source: High/Stated; count_in_source_names_inferred and
+inferred_from_cluster_name: Medium/Inferred; possible_standalone: Low/Inferred), with the row's note. Where
+the note calls the row UNCERTAIN or superseded, the confidence is one step lower.
+"""
+
+from __future__ import annotations
+
+import re
+
+from service import iris
+from service.ingest.curated_common import (
+    SourceBook,
+    add_approximate,
+    full_or_none,
+    pct_iri,
+    read_rows,
+)
+from service.ingest.curated_people import People
+from service.ingest.model import Caveat, Organisation, Relation
+from service.ingest.turtle import Triples
+
+PCT_FILE = "pct_clusters_2011.csv"
+SHA_FILE = "sha_clusters_2011.csv"
+CLUSTER_END = "2013-03-31"
+BASIS: dict[str, tuple[str, str]] = {
+    "named_in_source": ("High", "Stated"),
+    "count_in_source_names_inferred": ("Medium", "Inferred"),
+    "inferred_from_cluster_name": ("Medium", "Inferred"),
+    "possible_standalone": ("Low", "Inferred"),
+}
+_LOWER = {"High": "Medium", "Medium": "Low", "Low": "Low"}
+
+
+def pct_cluster_iri(name: str) -> str:
+    return iris.org("pct-cluster", iris.slug(name))
+
+
+def sha_cluster_iri(name: str) -> str:
+    return iris.org("sha-cluster", iris.slug(name))
+
+
+def membership_caveat(basis: str, note: str) -> Caveat:
+    confidence, evidence = BASIS[basis]
+    if re.search(r"UNCERTAIN|superseded", note):
+        confidence = _LOWER[confidence]
+    label = f"membership_basis {basis}."
+    return Caveat(confidence, evidence, f"{label} {note}" if note else label)
+
+
+def convert_sha_clusters(book: SourceBook, g: Triples, people: People) -> dict[str, str]:
+    """The four SHA clusters; returns SHA ODS code -> its SHA cluster IRI."""
+    csv_source = book.data_file(SHA_FILE, "The four SHA clusters of 2011-2013 and their member SHAs.")
+    by_sha: dict[str, str] = {}
+    for row in read_rows(book.folder, SHA_FILE):
+        cluster = sha_cluster_iri(row["sha_cluster"])
+        people.names[cluster] = row["sha_cluster"]
+        sources = [csv_source, *book.cell(row["source_url"])]
+        Organisation(
+            cluster,
+            "SHACluster",
+            row["sha_cluster"],
+            sources,
+            founded=row["start_date"],
+            dissolved=row["end_date"],
+        ).add_to(g)
+        sha = iris.org("sha", row["member_sha_ods_code"])
+        by_sha[row["member_sha_ods_code"]] = cluster
+        Relation(
+            iris.membership(sha, cluster, row["start_date"]),
+            "ClusterMembership",
+            sha,
+            cluster,
+            "clusterMember",
+            f"{row['member_sha']} SHA in the {row['sha_cluster']} SHA cluster",
+            sources,
+            row["start_date"],
+            row["end_date"],
+            caveat=sha_membership_caveat(row),
+        ).add_to(g)
+        people.hold(
+            row["cluster_chief_executive"],
+            cluster,
+            "Chief Executive",
+            (row["start_date"], row["end_date"]),
+            sources,
+            merge=True,
+        )
+    return by_sha
+
+
+def sha_membership_caveat(row: dict[str, str]) -> Caveat:
+    if row["membership_basis"] == "stated":
+        return Caveat("High", "Stated", row["note"] or None)
+    inferred = f"{row['member_sha']} membership inferred" in row["note"]
+    return Caveat(
+        "Medium",
+        "Inferred" if inferred else "Stated",
+        f"membership_basis {row['membership_basis']}. {row['note']}",
+    )
+
+
+def _group(rows: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
+    groups: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        groups.setdefault(row["cluster_name"], []).append(row)
+    return groups
+
+
+def _cluster_node(name: str, rows: list[dict[str, str]], sources: list[str], g: Triples) -> str:
+    node = pct_cluster_iri(name)
+    starts = sorted({r["start_date"] for r in rows if r["start_date"]})
+    start = starts[0] if starts else ""
+    end = max(r["end_date"] for r in rows)
+    Organisation(node, "PCTCluster", name, sources, founded=full_or_none(start), dissolved=end).add_to(g)
+    add_approximate(g, node, start=start)
+    return node
+
+
+def _memberships(
+    node: str, name: str, rows: list[dict[str, str]], csv_source: str, book: SourceBook, g: Triples
+) -> None:
+    for row in rows:
+        pct = pct_iri(row["member_pct_ods_code"])
+        start = row["start_date"]
+        Relation(
+            iris.membership(pct, node, full_or_none(start)),
+            "ClusterMembership",
+            pct,
+            node,
+            "clusterMember",
+            f"{row['member_pct_name']} ({row['member_pct_ods_code']}) in {name}",
+            [csv_source, *book.cell(row["source_url"])],
+            full_or_none(start),
+            row["end_date"] or None,
+            end_status="EndUnknown",
+            caveat=membership_caveat(row["membership_basis"], row["note"]),
+        ).add_to(g)
+        add_approximate(g, iris.membership(pct, node, full_or_none(start)), start=start)
+
+
+def _accountabilities(
+    node: str,
+    name: str,
+    rows: list[dict[str, str]],
+    sources: list[str],
+    shas: dict[str, str],
+    sha_clusters: dict[str, str],
+    g: Triples,
+) -> None:
+    """Cluster -> the SHA of its member PCTs (ONS lookup), and -> that SHA's SHA cluster (from 2011-10-03)."""
+    single = sorted({r["sha"] for r in rows if "/" not in r["sha"]})
+    names = single or sorted({part for r in rows for part in r["sha"].split("/")})
+    start = min((r["start_date"] for r in rows if full_or_none(r["start_date"])), default=None)
+    end = max(r["end_date"] for r in rows)
+    note = (
+        "Inferred: the SHA of the member PCTs in the ONS PCO 2012 to SHA 2012 lookup"
+        + ("" if single else "; the members straddle two SHAs")
+        + "."
+    )
+    for sha_name in names:
+        sha = iris.org("sha", shas[sha_name])
+        Relation(
+            iris.accountability(node, sha, start),
+            "Accountability",
+            node,
+            sha,
+            "accountableTo",
+            f"{name} accountable to the {sha_name} SHA",
+            sources,
+            start,
+            end,
+            caveat=Caveat("Medium" if single else "Low", "Inferred", note),
+        ).add_to(g)
+        cluster = sha_clusters[shas[sha_name]]
+        Relation(
+            iris.accountability(node, cluster, "2011-10-03"),
+            "Accountability",
+            node,
+            cluster,
+            "accountableTo",
+            f"{name} accountable to the SHA cluster of the {sha_name} SHA",
+            sources,
+            "2011-10-03",
+            end,
+            caveat=Caveat("Medium", "Inferred", note + " SHA clusters took over from 3 October 2011."),
+        ).add_to(g)
+
+
+def _chief_executives(node: str, rows: list[dict[str, str]], sources: list[str], people: People) -> None:
+    for entry in filter(None, (e.strip() for e in rows[0]["cluster_chief_executive"].split(";"))):
+        match = re.match(r"([^()]+?)\s*(?:\(([^)]*)\))?$", entry)
+        if not match:
+            continue
+        name, status = match.groups()
+        note = f"Source: {status}." if status else None
+        people.hold(name, node, "Chief Executive", ("", ""), sources, Caveat(note=note), merge=True)
+
+
+def convert_pct_clusters(
+    book: SourceBook, g: Triples, people: People, shas: dict[str, str], sha_clusters: dict[str, str]
+) -> None:
+    """Every PCT cluster with its members, accountability and chief executives."""
+    csv_source = book.data_file(PCT_FILE, "PCT clusters of 2011-2013: one row per cluster and member PCT.")
+    for name, rows in _group(read_rows(book.folder, PCT_FILE)).items():
+        sources = sorted({csv_source, *(s for r in rows for s in book.cell(r["source_url"]))})
+        node = _cluster_node(name, rows, sources, g)
+        people.names[node] = name
+        _memberships(node, name, rows, csv_source, book, g)
+        _accountabilities(node, name, rows, sources, shas, sha_clusters, g)
+        _chief_executives(node, rows, sources, people)

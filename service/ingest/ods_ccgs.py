@@ -1,0 +1,198 @@
+"""Clinical commissioning groups 2013-2022: names, codes, lifetimes, accountability and STP partnership."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from service import iris
+from service.ingest.model import Caveat, Organisation, day_before
+from service.ingest.ods_common import Context, expand_ccg, ods_date, title_case
+from service.ingest.ods_nhse import AT_END, Unit, relation, within
+from service.ingest.turtle import Triples
+
+CCG_END = "2022-06-30"  # the last day of the CCGs that became sub-ICB locations
+# ONS names and codes files, oldest first: (file, ODS code column, GSS column, name column)
+ONS_CCG_FILES = (
+    ("ons-ccg-apr-2013", "CCG13CDH", "CCG13CD", "CCG13NM"),
+    ("ons-ccg17-nc", "CCG17CDH", "CCG17CD", "CCG17NM"),
+    ("ons-ccg19-nc", "CCG19CDH", "CCG19CD", "CCG19NM"),
+    ("ons-ccg20-nc", "CCG20CDH", "CCG20CD", "CCG20NM"),
+)
+
+
+@dataclass
+class Ccg:
+    code: str
+    ods_name: str
+    founded: str
+    dissolved: str
+    became_sub_icb: bool
+    icb: str
+    ons_names: list[str] = field(default_factory=list)
+    gss: list[str] = field(default_factory=list)
+    ons_files: list[str] = field(default_factory=list)
+
+
+def read_ccgs(ctx: Context) -> dict[str, Ccg]:
+    """Every CCG in ODS eccg 2025-12: closed CCG rows, and sub-ICB location rows (the CCG lives on as one)."""
+    out: dict[str, Ccg] = {}
+    for row in ctx.rows("ods-eccg-2025-12"):
+        roles = row[13].split("|")
+        if row[13] and "RO319" not in roles:
+            continue
+        founded = ods_date(row[10])
+        if founded is None:
+            raise ValueError(f"CCG without an open date: {row}")
+        sub_icb = "RO319" in roles
+        dissolved = CCG_END if sub_icb else ods_date(row[11])
+        if dissolved is None:
+            raise ValueError(f"closed CCG row without a close date: {row}")
+        out[row[0]] = Ccg(row[0], row[1], founded, dissolved, sub_icb, row[3])
+    for key, code_col, gss_col, name_col in ONS_CCG_FILES:
+        for r in ctx.table(key):
+            ccg = out[r[code_col]]
+            ccg.ons_files.append(key)
+            name = r[name_col] if r[name_col].endswith(" CCG") else r[name_col] + " CCG"
+            if name not in ccg.ons_names:
+                ccg.ons_names.append(name)
+            if r[gss_col] not in ccg.gss:
+                ccg.gss.append(r[gss_col])
+    return out
+
+
+def ccg_node(ctx: Context, ccg: Ccg) -> Organisation:
+    if ccg.ons_names:
+        short, alts = ccg.ons_names[-1], list(ccg.ons_names)
+    else:
+        short, alts = title_case(ccg.ods_name), []
+    named = not (ccg.ods_name.startswith("NHS ") and " ICB - " in ccg.ods_name and not ccg.ons_names)
+    note = []
+    if len(ccg.gss) > 1:
+        note.append(f"ONS gave this CCG more than one GSS code over time: {', '.join(ccg.gss)}.")
+    if ccg.became_sub_icb:
+        note.append(f"Dissolution on {CCG_END}: the CCG became a sub-ICB location of its ICB on 2022-07-01.")
+    label = expand_ccg(short) if named else f"Clinical commissioning group {ccg.code} (name unknown)"
+    node = Organisation(
+        iri=iris.org("ccg", ccg.code),
+        cls="ClinicalCommissioningGroup",
+        label=label,
+        alt_labels=[*alts, short] if named else [],
+        name_known=named,
+        ods=ccg.code,
+        gss=ccg.gss[-1] if ccg.gss else None,
+        founded=ccg.founded,
+        dissolved=ccg.dissolved,
+        sources=[ctx.src("ods-eccg-2025-12"), *(ctx.src(k) for k in ccg.ons_files)],
+        caveat=Caveat(note=" ".join(note)) if note else None,
+    )
+    ctx.short[node.iri] = short if named else f"CCG {ccg.code}"
+    return node
+
+
+def ccg_nodes(ctx: Context, ccgs: dict[str, Ccg]) -> Triples:
+    g = Triples()
+    for code in sorted(ccgs):
+        ccg_node(ctx, ccgs[code]).add_to(g)
+    return g
+
+
+def area_team_accountabilities(ctx: Context, ccgs: dict[str, Ccg], teams: dict[str, Unit]) -> Triples:
+    """CCG -> area team from the ONS lookup as at 2013-04-01, to the end of the area teams (2015-03-31)."""
+    g = Triples()
+    code_of = {r["CCG13CD"]: r["CCG13CDH"] for r in ctx.table("ons-ccg-apr-2013")}
+    note = "ONS lookup as at 1 April 2013; assumed unchanged until the area teams closed on 31 March 2015."
+    for row in ctx.table("ons-ccg13-nhsat13-lookup"):
+        ccg = ccgs[code_of[row["CCG13CD"]]]
+        team = teams[row["NHSAT13CD"]]
+        dates = within(team, ccg.founded, min(ccg.dissolved, AT_END))
+        sources = [
+            ctx.src("ons-ccg13-nhsat13-lookup"),
+            ctx.src("ons-ccg-apr-2013"),
+            ctx.src("openprescribing-area-teams"),
+            ctx.src("ods-eccg-2025-12"),
+        ]
+        body = iris.org("ccg", ccg.code)
+        relation(
+            ctx, "Accountability", body, team.iri, dates, sources, Caveat("Medium", "Inferred", note)
+        ).add_to(g)
+    return g
+
+
+def local_office_observations(ctx: Context) -> dict[str, list[tuple[str, str, str]]]:
+    """CCG code -> [(date seen, local office Q code, file)] from ODS eccg and ONS lookups, by date."""
+    seen: dict[str, list[tuple[str, str, str]]] = {}
+    lo18 = ctx.table("ons-ccg18-nhsrlo18-lookup")
+    # Q70 (Wessex) and Q71 (London) kept their area-team E39 codes as local offices; only at.csv maps Q70's.
+    q_of_e39 = {r["ons_code"]: r["hscic_code"] for r in ctx.table("openprescribing-area-teams")}
+    q_of_e39.update({r["NHSRLO18CD"]: r["NHSRLO18CDH"] for r in lo18})
+    # The three South offices closed in 2018 appear only in the 2017 lookup: match them by name to ODS eauth.
+    q_of_name = {row[1]: row[0] for row in ctx.rows("ods-eauth-2018-11")}
+    for r in ctx.table("ons-ccg17-nhsrlo17-lookup"):
+        q_of_e39.setdefault(r["NHSRLO17CD"], q_of_name[r["NHSRLO17NM"].upper()])
+    code17 = {r["CCG17CD"]: r["CCG17CDH"] for r in ctx.table("ons-ccg17-nc")}
+    for row in ctx.rows("ods-eccg-2016-02"):
+        if row[13] == "C":
+            seen.setdefault(row[0], []).append(("2016-02-11", row[3], "ods-eccg-2016-02"))
+    for r in ctx.table("ons-ccg17-nhsrlo17-lookup"):
+        seen.setdefault(code17[r["CCG17CD"]], []).append(
+            ("2017-04-01", q_of_e39[r["NHSRLO17CD"]], "ons-ccg17-nhsrlo17-lookup")
+        )
+    for r in lo18:
+        seen.setdefault(r["CCG18CDH"], []).append(
+            ("2018-04-01", r["NHSRLO18CDH"], "ons-ccg18-nhsrlo18-lookup")
+        )
+    for row in ctx.rows("ods-eccg-2018-11"):
+        if row[13] == "C":
+            seen.setdefault(row[0], []).append(("2018-11-01", row[3], "ods-eccg-2018-11"))
+    return {code: sorted(obs) for code, obs in seen.items()}
+
+
+LO_NOTE = (
+    "Dated from snapshots (ODS eccg 2016-02 and 2018-11, ONS lookups of April 2017 and 2018): a change "
+    "between "
+    "two snapshots is dated at the founding of the new local office where that falls between them, else at "
+    "the "
+    "later snapshot; the end is that of the CCG or the local office, else unknown."
+)
+
+
+def local_office_accountabilities(ctx: Context, ccgs: dict[str, Ccg], offices: dict[str, Unit]) -> Triples:
+    g = Triples()
+    for code, obs in sorted(local_office_observations(ctx).items()):
+        ccg = ccgs[code]
+        obs = [o for o in obs if ccg.founded <= o[0] <= ccg.dissolved and o[1] in offices]
+        runs: list[list[tuple[str, str, str]]] = []
+        for o in obs:
+            if runs and runs[-1][-1][1] == o[1]:
+                runs[-1].append(o)
+            else:
+                runs.append([o])
+        starts = [_run_start(run, runs[i - 1] if i else None, offices, ccg) for i, run in enumerate(runs)]
+        for i, run in enumerate(runs):
+            office = offices[run[0][1]]
+            end = (
+                day_before(starts[i + 1])
+                if i + 1 < len(runs)
+                else (ccg.dissolved if ccg.dissolved < CCG_END else None)
+            )
+            dates = within(office, starts[i], end)
+            sources = sorted({ctx.src(o[2]) for o in run} | {ctx.src("ods-eccg-2025-12")})
+            caveat = Caveat("Medium", "Inferred", LO_NOTE)
+            relation(ctx, "Accountability", iris.org("ccg", code), office.iri, dates, sources, caveat).add_to(
+                g
+            )
+    return g
+
+
+def _run_start(
+    run: list[tuple[str, str, str]],
+    prev: list[tuple[str, str, str]] | None,
+    offices: dict[str, Unit],
+    ccg: Ccg,
+) -> str:
+    office = offices[run[0][1]]
+    if prev is None:
+        return max(ccg.founded, office.founded or run[0][0])
+    if office.founded and prev[-1][0] < office.founded <= run[0][0]:
+        return office.founded
+    return run[0][0]
