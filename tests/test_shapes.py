@@ -26,6 +26,36 @@ DATA = iris.graph("base")
 
 # (shape, focus node, the update that breaks its rule)
 MUTATIONS: list[tuple[str, str, str]] = [
+    (
+        "EventDatedShape",
+        "event/2013-04-01/ccg-00L-established",
+        "DELETE WHERE { GRAPH ?g { id:event\\/2013-04-01\\/ccg-00L-established dcterms:date ?d } }",
+    ),
+    (
+        "EventDatedShape",
+        "event/2013-04-01/ccg-00L-established",
+        'INSERT DATA { GRAPH <%G> { id:event\\/2013-04-01\\/ccg-00L-established nhs:approximateDate "2013-04"^^xsd:gYearMonth } }',
+    ),
+    (
+        "EventApproximateDateShape",
+        "event/2013-04-01/ccg-00L-established",
+        'INSERT DATA { GRAPH <%G> { id:event\\/2013-04-01\\/ccg-00L-established nhs:approximateDate "April 2013" } }',
+    ),
+    (
+        "FigureDatedShape",
+        "figure/pct-count-2006-10-01",
+        "DELETE WHERE { GRAPH ?g { id:figure\\/pct-count-2006-10-01 dcterms:date ?d } }",
+    ),
+    (
+        "NHSEnglandUnitShape",
+        "area-team/Q46",
+        "INSERT DATA { GRAPH <%G> { id:area-team\\/Q46 a nhs:AreaTeam ; org:unitOf id:ccg\\/00L } }",
+    ),
+    (
+        "PracticeParentShape",
+        "practice/P84001/membership/pct/5NT/2006-10-01",
+        "DELETE WHERE { GRAPH ?g { id:pct\\/5NT a nhs:PrimaryCareTrust } }",
+    ),
     ("LabelShape", "ccg/00L", "DELETE WHERE { GRAPH ?g { id:ccg\\/00L rdfs:label ?l } }"),
     ("LabelShape", "pct/5NT", 'INSERT DATA { GRAPH <%G> { id:pct\\/5NT rdfs:label "Another"@en } }'),
     (
