@@ -22,6 +22,7 @@ from service.ingest.curated_clusters import (
     convert_sha_clusters,
     pct_cluster_iri,
     sha_cluster_iri,
+    sha_weights,
 )
 from service.ingest.curated_common import (
     CURATED,
@@ -98,7 +99,9 @@ def build(source: Path) -> Build:
     shas_2002 = convert_shas_2002(book, authorities, people, merged)
     clusters = out["curated-clusters"]
     sha_clusters = convert_sha_clusters(book, clusters, people)
-    convert_pct_clusters(book, clusters, people, sha_2012(source), sha_clusters)
+    shas = sha_2012(source)
+    weights = sha_weights(source, shas)
+    convert_pct_clusters(book, clusters, people, shas, sha_clusters, weights)
     problems["pathfinders not tied to a PCT"] = convert_pathfinders(
         book, out["curated-pathfinders"], people.names
     )

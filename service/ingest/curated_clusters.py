@@ -8,7 +8,10 @@ the note calls the row UNCERTAIN or superseded, the confidence is one step lower
 
 from __future__ import annotations
 
+import csv
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
 from service import iris
 from service.ingest.curated_common import (
@@ -20,11 +23,14 @@ from service.ingest.curated_common import (
 )
 from service.ingest.curated_people import People
 from service.ingest.model import Caveat, Organisation, Relation
+from service.ingest.straddling import chosen_shas
 from service.ingest.turtle import Triples
 
 PCT_FILE = "pct_clusters_2011.csv"
 SHA_FILE = "sha_clusters_2011.csv"
 CLUSTER_END = "2013-03-31"
+SHA_CLUSTER_START = "2011-10-03"
+SPANS = "raw/nhsconnect-prm-gp2gp/DERIVED_parent_code_spans_from_epcmem.csv"
 BASIS: dict[str, tuple[str, str]] = {
     "named_in_source": ("High", "Stated"),
     "count_in_source_names_inferred": ("Medium", "Inferred"),
@@ -141,6 +147,35 @@ def _memberships(
         add_approximate(g, iris.membership(pct, node, full_or_none(start)), start=start)
 
 
+@dataclass(frozen=True)
+class SHAWeights:
+    """What decides a cluster's one SHA: straddling PCT code -> its chosen SHA's name, and PCT code -> its
+    number of distinct GP practices in ODS epcmem."""
+
+    straddlers: dict[str, str]
+    practices: dict[str, int]
+
+
+def sha_weights(source: Path, shas: dict[str, str]) -> SHAWeights:
+    name_of = {code: name for name, code in shas.items()}
+    straddlers = {pct: name_of[sha] for pct, (sha, _) in chosen_shas(source).items()}
+    path = source / "data" / SPANS
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        practices = {r["parent_code"]: int(r["n_distinct_practices"]) for r in csv.DictReader(handle)}
+    return SHAWeights(straddlers, practices)
+
+
+def cluster_sha(rows: list[dict[str, str]], straddlers: dict[str, str], practices: dict[str, int]) -> str:
+    """The SHA of the majority of the member PCTs (a straddling PCT counted under its chosen SHA); a tie goes
+    to the SHA whose members had the most GP practices in ODS epcmem."""
+    votes: dict[str, tuple[int, int]] = {}
+    for r in rows:
+        sha = straddlers.get(r["member_pct_ods_code"], r["sha"])
+        members, size = votes.get(sha, (0, 0))
+        votes[sha] = (members + 1, size + practices.get(r["member_pct_ods_code"], 0))
+    return max(sorted(votes), key=lambda sha: votes[sha])
+
+
 def _accountabilities(
     node: str,
     name: str,
@@ -149,44 +184,47 @@ def _accountabilities(
     shas: dict[str, str],
     sha_clusters: dict[str, str],
     g: Triples,
+    weights: SHAWeights,
 ) -> None:
     """Cluster -> the SHA of its member PCTs (ONS lookup), and -> that SHA's SHA cluster (from 2011-10-03)."""
-    single = sorted({r["sha"] for r in rows if "/" not in r["sha"]})
-    names = single or sorted({part for r in rows for part in r["sha"].split("/")})
+    sha_name = cluster_sha(rows, weights.straddlers, weights.practices)
+    others = sorted({part for r in rows for part in r["sha"].split("/")} - {sha_name})
     start = min((r["start_date"] for r in rows if full_or_none(r["start_date"])), default=None)
     end = max(r["end_date"] for r in rows)
-    note = (
-        "Inferred: the SHA of the member PCTs in the ONS PCO 2012 to SHA 2012 lookup"
-        + ("" if single else "; the members straddle two SHAs")
-        + "."
-    )
-    for sha_name in names:
-        sha = iris.org("sha", shas[sha_name])
-        Relation(
-            iris.accountability(node, sha, start),
-            "Accountability",
-            node,
-            sha,
-            "accountableTo",
-            f"{name} accountable to the {sha_name} SHA",
-            sources,
-            start,
-            end,
-            caveat=Caveat("Medium" if single else "Low", "Inferred", note),
-        ).add_to(g)
-        cluster = sha_clusters[shas[sha_name]]
-        Relation(
-            iris.accountability(node, cluster, "2011-10-03"),
-            "Accountability",
-            node,
-            cluster,
-            "accountableTo",
-            f"{name} accountable to the SHA cluster of the {sha_name} SHA",
-            sources,
-            "2011-10-03",
-            end,
-            caveat=Caveat("Medium", "Inferred", note + " SHA clusters took over from 3 October 2011."),
-        ).add_to(g)
+    note = "Inferred: the SHA of the member PCTs in the ONS PCO 2012 to SHA 2012 lookup."
+    if others:
+        note = (
+            f"Inferred: the SHA of the majority of the member PCTs in the ONS PCO 2012 to SHA 2012 lookup "
+            f"(a straddling PCT counted under one SHA, a tie broken by GP practices in ODS epcmem); "
+            f"members also lie in {', '.join(others)}."
+        )
+    sha = iris.org("sha", shas[sha_name])
+    Relation(
+        iris.accountability(node, sha, start),
+        "Accountability",
+        node,
+        sha,
+        "accountableTo",
+        f"{name} accountable to the {sha_name} SHA",
+        sources,
+        start,
+        end,
+        caveat=Caveat("Low" if others else "Medium", "Inferred", note),
+    ).add_to(g)
+    cluster = sha_clusters[shas[sha_name]]
+    begins = max(start or SHA_CLUSTER_START, SHA_CLUSTER_START)
+    Relation(
+        iris.accountability(node, cluster, begins),
+        "Accountability",
+        node,
+        cluster,
+        "accountableTo",
+        f"{name} accountable to the SHA cluster of the {sha_name} SHA",
+        sources,
+        begins,
+        end,
+        caveat=Caveat("Medium", "Inferred", note + " SHA clusters took over from 3 October 2011."),
+    ).add_to(g)
 
 
 def _chief_executives(node: str, rows: list[dict[str, str]], sources: list[str], people: People) -> None:
@@ -200,7 +238,12 @@ def _chief_executives(node: str, rows: list[dict[str, str]], sources: list[str],
 
 
 def convert_pct_clusters(
-    book: SourceBook, g: Triples, people: People, shas: dict[str, str], sha_clusters: dict[str, str]
+    book: SourceBook,
+    g: Triples,
+    people: People,
+    shas: dict[str, str],
+    sha_clusters: dict[str, str],
+    weights: SHAWeights,
 ) -> None:
     """Every PCT cluster with its members, accountability and chief executives."""
     csv_source = book.data_file(PCT_FILE, "PCT clusters of 2011-2013: one row per cluster and member PCT.")
@@ -209,5 +252,5 @@ def convert_pct_clusters(
         node = _cluster_node(name, rows, sources, g)
         people.names[node] = name
         _memberships(node, name, rows, csv_source, book, g)
-        _accountabilities(node, name, rows, sources, shas, sha_clusters, g)
+        _accountabilities(node, name, rows, sources, shas, sha_clusters, g, weights)
         _chief_executives(node, rows, sources, people)

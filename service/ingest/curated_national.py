@@ -173,7 +173,8 @@ def convert_key_events(book: SourceBook, g: Triples, groups: dict[str, list[str]
             row["event"],
             when,
             sorted(set(sources)),
-            originals=spec.originals,
+            # A renaming changes a body that lives on: it is both the original and the resulting one.
+            originals=spec.originals or (spec.results if spec.cls == "Renaming" else []),
             results=spec.results,
             legal_basis=spec.law,
             part_of=spec.part_of,

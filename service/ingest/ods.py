@@ -10,8 +10,22 @@ from __future__ import annotations
 
 import pathlib
 
-from service.ingest import ods_ccgs, ods_events, ods_events_ccg, ods_icbs, ods_nhse, ods_pcts, ods_practices
-from service.ingest.ods_common import Context, sources_graph
+from service import iris
+from service.ingest import (
+    ods_ccgs,
+    ods_events,
+    ods_events_ccg,
+    ods_icbs,
+    ods_lifetimes,
+    ods_nhse,
+    ods_pcts,
+    ods_practices,
+)
+from service.ingest.ods_ccgs import Ccg
+from service.ingest.ods_common import Context, ods_date, sources_graph
+from service.ingest.ods_events import Lives, render
+from service.ingest.ods_lifetimes import Lifetimes
+from service.ingest.ods_practices import Span
 from service.ingest.turtle import Triples
 
 STEMS = ("practices", "wales", "pcgs", "pcts", "ccgs", "nhs-england", "icbs", "sources-ods")
@@ -38,30 +52,33 @@ def convert(source: pathlib.Path) -> dict[str, Triples]:
     ods_nhse.hub_nodes(ctx, nhse)
     hubs = set(ods_nhse.hub_codes(ctx))
     ccgs = ods_ccgs.read_ccgs(ctx)
+    ods_ccgs.align_founding(ccgs, {code: span.first for code, span in spans.items()})
     ccg_graph = ods_ccgs.ccg_nodes(ctx, ccgs)
     icbs = Triples()
     stps = ods_icbs.stp_nodes(ctx, icbs)
     icb_units = ods_icbs.icb_nodes(ctx, icbs)
     ods_icbs.sub_icb_nodes(ctx, icbs, ccgs, icb_units, stps)
     ods_icbs.partnerships(ctx, ccg_graph, ccgs, stps)
-    events = ods_events.transition_events(ctx, spans, hubs)
-    practices, wales = ods_practices.practices_graphs(ctx, hubs)
+    events = ods_events.transition_events(ctx, lives_of(spans, ccgs), hubs)
+    late = ods_events_ccg.late_mergers(ctx, ccgs)
+    lives = Lifetimes(ods_lifetimes.parents_of(parent_ends(ctx, ccgs), [*events["ccgs"], *late]))
+    practices, wales = ods_practices.practices_graphs(ctx, hubs, lives)
     out = {
         "practices": practices,
         "wales": merge(wales_bodies, wales),
-        "pcgs": merge(pcgs, events["pcgs"]),
+        "pcgs": merge(pcgs, render(events["pcgs"])),
         "pcts": merge(
             pct_graph,
             shas,
-            events["pcts"],
+            render(events["pcts"]),
             ods_pcts.sha2002_accountabilities(ctx, pcts),
             ods_pcts.sha2006_accountabilities(ctx, pcts),
         ),
         "ccgs": merge(
             ccg_graph,
-            events["ccgs"],
+            render(events["ccgs"]),
             ods_events_ccg.wave_2013(ctx, pcts, ccgs),
-            ods_events_ccg.late_mergers(ctx, ccgs),
+            render(late),
             ods_ccgs.area_team_accountabilities(ctx, ccgs, teams),
             ods_ccgs.local_office_accountabilities(ctx, ccgs, offices),
         ),
@@ -70,3 +87,22 @@ def convert(source: pathlib.Path) -> dict[str, Triples]:
     }
     out["sources-ods"] = sources_graph(ctx)
     return out
+
+
+def lives_of(spans: dict[str, Span], ccgs: dict[str, Ccg]) -> Lives:
+    """Lifetimes by parent code: from practice memberships (PCGs, PCTs), from ODS eccg for CCGs."""
+    founded = {code: span.first for code, span in spans.items()}
+    dissolved = {code: span.last for code, span in spans.items()}
+    founded.update({code: ccg.founded for code, ccg in ccgs.items()})
+    dissolved.update({code: ccg.dissolved for code, ccg in ccgs.items()})
+    return Lives(founded, dissolved)
+
+
+def parent_ends(ctx: Context, ccgs: dict[str, Ccg]) -> dict[str, tuple[str | None, str]]:
+    """Parent IRI -> (dissolution date, its source) for the parents whose end is not their last member's."""
+    ends: dict[str, tuple[str | None, str]] = {
+        iris.org("ccg", c): (ccg.dissolved, ctx.src("ods-eccg-2025-12")) for c, ccg in ccgs.items()
+    }
+    for code, (row, files) in ods_nhse.hub_codes(ctx).items():
+        ends[iris.org("hub", code)] = (ods_date(row[11]), ctx.src(files[-1]))
+    return ends

@@ -31,6 +31,7 @@ class Ccg:
     ons_names: list[str] = field(default_factory=list)
     gss: list[str] = field(default_factory=list)
     ons_files: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def read_ccgs(ctx: Context) -> dict[str, Ccg]:
@@ -60,13 +61,27 @@ def read_ccgs(ctx: Context) -> dict[str, Ccg]:
     return out
 
 
+def align_founding(ccgs: dict[str, Ccg], first_join: dict[str, str]) -> None:
+    """A CCG whose ODS open date precedes its first practice member, and whose predecessors closed the day
+    before that member joined, was founded on that day: ODS opened the code ahead of the merger (13T)."""
+    closed = {c.dissolved for c in ccgs.values()}
+    for ccg in ccgs.values():
+        first = first_join.get(ccg.code)
+        if first and first > ccg.founded and day_before(first) in closed:
+            ccg.notes.append(
+                f"Founded on {first}, when its first GP practices joined (ODS epcmem) the day after its "
+                f"predecessors closed; ODS eccg gives the open date {ccg.founded}, when the code was opened."
+            )
+            ccg.founded = first
+
+
 def ccg_node(ctx: Context, ccg: Ccg) -> Organisation:
     if ccg.ons_names:
         short, alts = ccg.ons_names[-1], list(ccg.ons_names)
     else:
         short, alts = title_case(ccg.ods_name), []
     named = not (ccg.ods_name.startswith("NHS ") and " ICB - " in ccg.ods_name and not ccg.ons_names)
-    note = []
+    note = list(ccg.notes)
     if len(ccg.gss) > 1:
         note.append(f"ONS gave this CCG more than one GSS code over time: {', '.join(ccg.gss)}.")
     if ccg.became_sub_icb:
@@ -82,7 +97,8 @@ def ccg_node(ctx: Context, ccg: Ccg) -> Organisation:
         gss=ccg.gss[-1] if ccg.gss else None,
         founded=ccg.founded,
         dissolved=ccg.dissolved,
-        sources=[ctx.src("ods-eccg-2025-12"), *(ctx.src(k) for k in ccg.ons_files)],
+        sources=[ctx.src("ods-eccg-2025-12"), *(ctx.src(k) for k in ccg.ons_files)]
+        + ([ctx.src("ods-epcmem-2019-08")] if ccg.notes else []),
         caveat=Caveat(note=" ".join(note)) if note else None,
     )
     ctx.short[node.iri] = short if named else f"CCG {ccg.code}"

@@ -4,6 +4,11 @@ Predecessor rule: a move of n practices from parent A to parent B on day D count
 when n is at least 20% of all practices leaving A on D, or at least 20% of all practices joining B on D.
 The first condition catches mergers and splits (a substantial share of the old body), the second catches a
 small body absorbed into a large one; stray moves of one or two practices fail both.
+
+Lifetime rule: a predecessor is an org:originalOrganization only if its lifetime (from ODS eccg for CCGs,
+from its last practice membership for PCGs and PCTs) ends the day before the event. One that lived on gave
+away only part of its practices (a partial transfer): it is named in the caveat, not listed. An event left
+with no original that ended, whose body did not begin that day, is not made: the memberships record the move.
 """
 
 from __future__ import annotations
@@ -13,10 +18,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from service import iris
-from service.ingest.model import Caveat, ChangeEvent
+from service.ingest.model import Caveat, ChangeEvent, day_before
 from service.ingest.national import SI_2006_2072, WAVE_PCT_2006, body_event
 from service.ingest.ods_common import Context, ods_date
-from service.ingest.ods_practices import Span, parent_kind
+from service.ingest.ods_practices import parent_kind
 from service.ingest.turtle import Triples
 
 SHARE = 0.2
@@ -59,51 +64,96 @@ def _iri(code: str, hubs: set[str]) -> str:
     return iris.org(parent_kind(code, hubs), code)
 
 
+@dataclass(frozen=True)
+class Lives:
+    """The founding and dissolution date of each parent code, as the data gives them (None: open)."""
+
+    founded: dict[str, str]
+    dissolved: dict[str, str | None]
+
+
+def sort_predecessors(links: list[Move], day: str, lives: Lives) -> tuple[list[str], list[str]]:
+    """(codes that ended the day before `day`, codes that lived on: a partial transfer of practices).
+
+    A code dissolved earlier still than the day before is a late record of a straggling practice, not a
+    predecessor, and is in neither list."""
+    ended, continued = set(), set()
+    for m in links:
+        last = lives.dissolved.get(m.old)
+        if last == day_before(day):
+            ended.add(m.old)
+        elif last is None or last > day_before(day):
+            continued.add(m.old)
+    return sorted(ended), sorted(continued)
+
+
 def move_event(
-    ctx: Context, new: str, day: str, links: list[Move], founded: str | None, hubs: set[str]
-) -> ChangeEvent:
-    """One event: the predecessors of `new` on `day`; an establishment if it begins that day."""
+    ctx: Context, new: str, day: str, links: list[Move], lives: Lives, hubs: set[str]
+) -> ChangeEvent | None:
+    """One event: the predecessors of `new` that ended the day before `day`; an establishment if `new` begins
+    that day. None where no predecessor ended and `new` did not begin: practices moved between bodies that
+    both lived on, which the memberships already record."""
     new_iri = _iri(new, hubs)
-    olds = sorted({m.old for m in links})
-    established = founded == day
+    olds, continued = sort_predecessors(links, day, lives)
+    established = lives.founded.get(new) == day
+    if not olds and not established:
+        return None
     originals = [_iri(o, hubs) for o in olds] + ([] if established else [new_iri])
     moved = ", ".join(f"{m.old} ({m.n})" for m in sorted(links, key=lambda m: m.old))
+    note = f"Inferred from GP practices moving on this day: {moved} practices."
+    if continued:
+        note += (
+            f" {', '.join(continued)} lived on after this day (a partial transfer of practices), so "
+            "not listed as original organisations."
+        )
     kind = "established" if established else "absorbs-predecessors"
     return ChangeEvent(
         iri=body_event(day, parent_kind(new, hubs), new, kind),
-        cls="Establishment" if established and len(olds) == 1 else "Merger",
+        cls="Establishment" if established and len(olds) <= 1 else "Merger",
         label=f"{ctx.label_of(new_iri)} {'established' if established else 'takes over'} from "
-        f"{', '.join(ctx.label_of(_iri(o, hubs)) for o in olds)}",
+        f"{', '.join(ctx.label_of(_iri(o, hubs)) for o in olds) or 'no body that ended'}",
         day=day,
         sources=[ctx.src("derived-epcmem-parent-transitions"), ctx.src("ods-epcmem-2019-08")],
         originals=originals,
         results=[new_iri],
-        caveat=Caveat(
-            "Medium", "Inferred", f"Inferred from GP practices moving on this day: {moved} practices."
-        ),
+        caveat=Caveat("Medium", "Inferred", note),
     )
 
 
-def transition_events(ctx: Context, spans: dict[str, Span], hubs: set[str]) -> dict[str, Triples]:
+def transition_events(ctx: Context, lives: Lives, hubs: set[str]) -> dict[str, list[ChangeEvent]]:
     """Events of PCG -> PCT, PCT -> PCT and CCG -> CCG moves, by output stem; 2006 ones part of the wave."""
-    out = {"pcgs": Triples(), "pcts": Triples(), "ccgs": Triples()}
+    out: dict[str, list[ChangeEvent]] = {"pcgs": [], "pcts": [], "ccgs": []}
     stated = {r["ods_code"]: r["successor_stated_in_source"] for r in ctx.table("curated-pcts-2002-2006")}
     for (new, day), links in sorted(predecessors(read_moves(ctx)).items()):
         new_kind = parent_kind(new, hubs)
         old_kinds = {parent_kind(m.old, hubs) for m in links}
-        founded = spans[new].first if new in spans else None
-        if new_kind in PCT_KINDS and old_kinds == {"pcg"}:
-            move_event(ctx, new, day, links, founded, hubs).add_to(out["pcgs"])
-        elif new_kind in PCT_KINDS and old_kinds <= set(PCT_KINDS):
-            event = move_event(ctx, new, day, links, founded, hubs)
-            if day == "2006-10-01":
-                _reorganisation_2006_part(ctx, event, links, stated)
-            event.add_to(out["pcts"])
-        elif new_kind == "ccg" and old_kinds <= set(PCT_KINDS) and day == "2013-04-01":
+        if new_kind == "ccg" and old_kinds <= set(PCT_KINDS) and day == "2013-04-01":
             continue  # handled by ccg_establishment_2013
-        elif new_kind == "ccg" and old_kinds == {"ccg"}:
-            move_event(ctx, new, day, links, founded, hubs).add_to(out["ccgs"])
+        stem = _stem(new_kind, old_kinds)
+        event = move_event(ctx, new, day, links, lives, hubs) if stem else None
+        if stem is None or event is None:
+            continue
+        if stem == "pcts" and day == "2006-10-01":
+            _reorganisation_2006_part(ctx, event, links, stated)
+        out[stem].append(event)
     return out
+
+
+def _stem(new_kind: str, old_kinds: set[str]) -> str | None:
+    if new_kind in PCT_KINDS and old_kinds == {"pcg"}:
+        return "pcgs"
+    if new_kind in PCT_KINDS and old_kinds <= set(PCT_KINDS):
+        return "pcts"
+    if new_kind == "ccg" and old_kinds == {"ccg"}:
+        return "ccgs"
+    return None
+
+
+def render(events: list[ChangeEvent]) -> Triples:
+    g = Triples()
+    for event in events:
+        event.add_to(g)
+    return g
 
 
 def _norm(text: str) -> str:

@@ -72,11 +72,11 @@ def _ccg_2013(
     )
 
 
-def late_mergers(ctx: Context, ccgs: dict[str, Ccg]) -> Triples:
+def late_mergers(ctx: Context, ccgs: dict[str, Ccg]) -> list[ChangeEvent]:
     """CCGs founded after the epcmem file: predecessors are the CCGs closed the day before in the same ICB
     area (eccg column 4); where two new CCGs share an ICB area, each old CCG goes to the new one that holds
     most of its LSOAs' local authority districts (ONS LSOA lookups 2019 and 2020)."""
-    g = Triples()
+    events = []
     shares = _lad_shares(ctx)
     new_by_day: dict[tuple[str, str], list[Ccg]] = defaultdict(list)
     for ccg in ccgs.values():
@@ -89,8 +89,8 @@ def late_mergers(ctx: Context, ccgs: dict[str, Ccg]) -> Triples:
                 olds if len(news) == 1 else [o for o in olds if _best_lad_match(shares, o, news) == new.code]
             )
             if mine:
-                _late_event(ctx, new, sorted(o.code for o in mine), len(news) > 1).add_to(g)
-    return g
+                events.append(_late_event(ctx, new, sorted(o.code for o in mine), len(news) > 1))
+    return events
 
 
 def _late_event(ctx: Context, new: Ccg, olds: list[str], by_lad: bool) -> ChangeEvent:

@@ -9,6 +9,7 @@ from service.ingest.model import Caveat, Organisation, Relation, long_date
 from service.ingest.national import NHS_REFORM_ACT_2002
 from service.ingest.ods_common import Context
 from service.ingest.ods_practices import LIFETIME_NOTE, Span, parent_kind
+from service.ingest.straddling import chosen_shas
 from service.ingest.turtle import Triples
 
 SHA_START, SHA_END = "2006-07-01", "2013-03-31"
@@ -186,31 +187,30 @@ def _interim_sha(
 
 
 def sha2006_accountabilities(ctx: Context, pcts: dict[str, Span]) -> Triples:
-    """2006-13 PCT -> SHA (Q30-Q39) from the ONS 2012 lookup; straddling PCTs keep both, with a caveat."""
+    """2006-13 PCT -> SHA (Q30-Q39) from the ONS 2012 lookup; a straddling PCT keeps one SHA (see
+    `straddling`), and the other goes in the caveat."""
     g = Triples()
-    rows = ctx.table("ons-pco12-sha12-lookup")
-    per_pct: dict[str, list[str]] = {}
-    for row in rows:
-        per_pct.setdefault(row["PCO12CDO"], []).append(row["SHA12CDO"])
-    for row in rows:
-        code = row["PCO12CDO"]
+    chosen = chosen_shas(ctx.root)
+    for row in ctx.table("ons-pco12-sha12-lookup"):
+        code, sha = row["PCO12CDO"], row["SHA12CDO"]
         dates = _clip(pcts[code], SHA_START, SHA_END)
-        if not dates:
+        if not dates or (code in chosen and chosen[code][0] != sha):
             continue
         caveat = Caveat(
             "High", "Stated", "Dates: the lifetimes of the PCT and of the SHA; the lookup is of 2012."
         )
-        if len(per_pct[code]) > 1:
-            caveat = Caveat(
-                "Low",
-                "Stated",
-                f"The ONS 2012 lookup lists this PCT under {len(per_pct[code])} SHAs "
-                f"({', '.join(sorted(per_pct[code]))}) because its area straddles them; both rows are kept, "
-                "and "
-                "which SHA it answered to in law is not shown by the sources read.",
-            )
         sources = [ctx.src("ons-pco12-sha12-lookup"), ctx.src("derived-epcmem-parent-spans")]
-        accountability(
-            ctx, pct_iri(code), iris.org("sha", row["SHA12CDO"]), dates, sources, caveat, None
-        ).add_to(g)
+        if code in chosen:
+            caveat = Caveat("Medium", "Inferred", straddling_note(chosen[code][1]))
+            sources += [ctx.src("curated-pcts-2002-2006"), ctx.src("curated-shas-2002-2006")]
+            sources.append(ctx.src("derived-epcmem-parent-transitions"))
+        accountability(ctx, pct_iri(code), iris.org("sha", sha), dates, sources, caveat, None).add_to(g)
     return g
+
+
+def straddling_note(others: list[str]) -> str:
+    return (
+        f"The ONS 2012 lookup also lists this PCT under {', '.join(others)}, because its area straddles "
+        "them. One SHA at a time is kept: the 2006 successor of the 2002-06 SHA of the PCT (or of its "
+        "predecessor PCTs, by the practices that moved into it on 2006-10-01)."
+    )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from service import iris
 from service.ingest.model import Caveat, Organisation, Relation, long_date
 from service.ingest.ods_common import EPCMEM_DATE, Context, ods_date, title_case
+from service.ingest.ods_lifetimes import Lifetimes, earliest_founding, within_lifetime
 from service.ingest.turtle import Triples
 
 SETTING_GP = "4"
@@ -78,9 +79,11 @@ def read_practices(ctx: Context) -> dict[str, PracticeRecord]:
 
 
 def practice_node(
-    ctx: Context, code: str, rec: PracticeRecord | None, epcmem: bool, open_now: bool
+    ctx: Context, code: str, rec: PracticeRecord | None, first_join: str | None, open_now: bool
 ) -> Organisation:
-    """A practice; `epcmem`: whether epcmem lists it; `open_now`: whether it has a current membership."""
+    """A practice; `first_join`: its first epcmem membership (None if not listed); `open_now`: whether it has
+    a current membership."""
+    epcmem = first_join is not None
     iri = iris.org("practice", code)
     sources = [ctx.src("ods-epcmem-2019-08")] if epcmem else []
     if rec is None:
@@ -102,6 +105,7 @@ def practice_node(
     end_status = None
     if rec.closed is None:
         end_status = "Current" if rec.snapshot == "ods-epraccur-2019-10" else "EndUnknown"
+    founded, note = earliest_founding(rec.opened, first_join)
     return Organisation(
         iri=iri,
         cls="GPPractice" if rec.setting == SETTING_GP else "PrescribingCostCentre",
@@ -109,9 +113,10 @@ def practice_node(
         alt_labels=[rec.name],
         sources=[*sources, ctx.src(rec.snapshot)],
         ods=code,
-        founded=rec.opened,
+        founded=founded,
         dissolved=rec.closed,
         end_status=end_status,
+        caveat=Caveat("Medium", "Inferred", note) if note else None,
     )
 
 
@@ -138,21 +143,38 @@ def membership_relation(ctx: Context, m: Membership, parent: str) -> Relation:
     )
 
 
-def practices_graphs(ctx: Context, hubs: set[str]) -> tuple[Triples, Triples]:
+def practices_graphs(ctx: Context, hubs: set[str], lives: Lifetimes) -> tuple[Triples, Triples]:
     """(English practices and memberships, Welsh practices and their Welsh memberships)."""
     england, wales = Triples(), Triples()
     memberships = read_memberships(ctx)
     records = read_practices(ctx)
     open_codes = {m.practice for m in memberships if m.end is None}
-    in_epcmem = {m.practice for m in memberships}
-    for code in sorted(in_epcmem | set(records)):
-        node = practice_node(ctx, code, records.get(code), code in in_epcmem, code in open_codes)
+    first_join: dict[str, str] = {}
+    for m in sorted(memberships, key=lambda m: m.start, reverse=True):
+        first_join[m.practice] = m.start
+    for code in sorted(set(first_join) | set(records)):
+        node = practice_node(ctx, code, records.get(code), first_join.get(code), code in open_codes)
         node.add_to(wales if is_welsh_practice(code) else england)
+    starts = start_days(memberships)
     for m in memberships:
         kind = parent_kind(m.parent, hubs)
         rel = membership_relation(ctx, m, iris.org(kind, m.parent))
-        rel.add_to(wales if kind == "lhb" else england)
+        for kept in within_lifetime(ctx, rel, lives, next_start(m, starts)):
+            kept.add_to(wales if kind == "lhb" else england)
     return england, wales
+
+
+def start_days(memberships: list[Membership]) -> dict[str, list[str]]:
+    """Practice code -> the start dates of its memberships, sorted."""
+    starts: dict[str, list[str]] = {}
+    for m in memberships:
+        starts.setdefault(m.practice, []).append(m.start)
+    return {code: sorted(days) for code, days in starts.items()}
+
+
+def next_start(m: Membership, starts: dict[str, list[str]]) -> str | None:
+    """The start of the practice's next membership after `m`, if any."""
+    return next((day for day in starts[m.practice] if day > m.start), None)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from service import iris
 from service.ingest import ods_practices
 from service.ingest.ods_common import Context, title_case
 from service.ingest.ods_events import Move, predecessors
+from service.ingest.ods_lifetimes import Lifetimes
 from service.ingest.turtle import Triples, render
 from service.store import OxigraphStore
 from tests.ingest.stores import load as load_outputs
@@ -36,7 +37,7 @@ def select(store: OxigraphStore, query: str) -> list[dict[str, str]]:
 
 @pytest.fixture
 def practice_graphs() -> tuple[Triples, Triples]:
-    return ods_practices.practices_graphs(Context(FIXTURES), hubs=set())
+    return ods_practices.practices_graphs(Context(FIXTURES), hubs=set(), lives=Lifetimes({}))
 
 
 def test_parent_kind_by_code_form() -> None:
@@ -116,8 +117,8 @@ def test_title_case() -> None:
 
 
 def test_rendering_is_deterministic() -> None:
-    first = ods_practices.practices_graphs(Context(FIXTURES), hubs=set())
-    second = ods_practices.practices_graphs(Context(FIXTURES), hubs=set())
+    first = ods_practices.practices_graphs(Context(FIXTURES), hubs=set(), lives=Lifetimes({}))
+    second = ods_practices.practices_graphs(Context(FIXTURES), hubs=set(), lives=Lifetimes({}))
     assert [render(g) for g in first] == [render(g) for g in second]
 
 
