@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from flask import Flask, current_app
 from werkzeug.exceptions import HTTPException
@@ -22,6 +23,7 @@ class AppState:
     store: Store
     manifest: dict[str, object]
     metrics: observability.Metrics = field(default_factory=observability.Metrics)
+    store_path: Path | None = None  # the folder of an on-disk store, watched by /healthz
 
     @property
     def data_version(self) -> str:
@@ -33,15 +35,17 @@ def create_app(
 ) -> Flask:
     """A configured app. Without a store, open the built one for the current inputs read-only."""
     settings = settings.validated()
+    store_path = None
     if store is None:
         path = build.current_store(settings)
         if path is None:
             raise StoreUnavailableError("no store is built for the current inputs: run `nhskg build`")
-        store = OxigraphStore.open_read_only(path / build.DB)
+        store_path = path / build.DB
+        store = OxigraphStore.open_read_only(store_path)
         manifest = build.read_manifest(path)
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=settings.max_request_bytes, JSON_SORT_KEYS=False)
-    app_state = AppState(settings, store, manifest or {})
+    app_state = AppState(settings, store, manifest or {}, store_path=store_path)
     app.extensions[EXTENSION] = app_state
     observability.install(app, app_state.metrics)
     app.register_blueprint(home.blueprint)

@@ -53,6 +53,11 @@ class Settings:
         return self.root / "shapes"
 
     @property
+    def query_slots_per_worker(self) -> int:
+        """Each web worker's share of `max_concurrent_queries` (at least one)."""
+        return max(1, -(-self.max_concurrent_queries // self.workers))
+
+    @property
     def cache(self) -> Path:
         return self.cache_dir if self.cache_dir is not None else self.root / ".cache"
 

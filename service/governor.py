@@ -34,22 +34,24 @@ START_TIMEOUT = 60.0
 
 
 class QueryError(Exception):
-    """A query that cannot be answered; `status` is the HTTP status it deserves."""
+    """A query that cannot be answered; `status` is the HTTP status it deserves, `outcome` the query log's
+    word for it (syntax, rejected, timeout, busy, error)."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, outcome: str = "error") -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.outcome = outcome
 
 
 class BusyError(QueryError):
     def __init__(self) -> None:
-        super().__init__(503, "too many queries are running; try again in a few seconds")
+        super().__init__(503, "too many queries are running; try again in a few seconds", "busy")
 
 
 class QueryTimeoutError(QueryError):
     def __init__(self, seconds: float) -> None:
-        super().__init__(503, f"the query ran longer than the {seconds:g} s limit and was stopped")
+        super().__init__(503, f"the query ran longer than the {seconds:g} s limit and was stopped", "timeout")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,24 +85,26 @@ Event = Head | bytes | Done
 
 def execute(store: Store, job: QueryJob) -> Iterator[Event]:
     """Run one query: a Head, then the body in chunks, then Done; QueryError before the Head."""
+    sparql = with_base(job.sparql, job.base_iri)
     try:
+        # Checked with the BASE line, so that FROM <relative> names the graph the query itself means.
         dataset = query_policy.resolve_dataset(
-            job.sparql, job.service_allowlist, job.default_graph_uris, job.named_graph_uris
+            sparql, job.service_allowlist, job.default_graph_uris, job.named_graph_uris
         )
-        result = store.query(
-            with_base(job.sparql, job.base_iri),
-            default_graphs=dataset.default_graphs,
-            named_graphs=dataset.named_graphs,
-        )
+        result = store.query(sparql, default_graphs=dataset.default_graphs, named_graphs=dataset.named_graphs)
     except query_policy.QueryRefusedError as exc:
-        raise QueryError(400, str(exc)) from exc
+        raise QueryError(400, str(exc), "rejected") from exc
     except QuerySyntaxError as exc:
-        raise QueryError(400, f"query syntax error: {syntax_message(str(exc), job.base_iri)}") from exc
+        message = f"query syntax error: {syntax_message(str(exc), job.base_iri)}"
+        raise QueryError(400, message, "syntax") from exc
     except StoreUnavailableError as exc:
-        raise QueryError(500, f"the query could not be evaluated: {exc}") from exc
+        log.error("the store failed a query: %s", exc)
+        raise QueryError(500, "the store could not be read", "error") from exc
+    except ValueError as exc:  # a graph name from the protocol that is not an absolute IRI
+        raise QueryError(400, f"the query cannot be run: {exc}", "rejected") from exc
     fmt = job.graph_format if result.kind == "graph" else job.solution_format
     if fmt is None:
-        raise QueryError(406, f"no acceptable format for a {result.kind.upper()} result")
+        raise QueryError(406, f"no acceptable format for a {result.kind.upper()} result", "rejected")
     if result.kind == "ask":
         yield Head("ask", fmt)
         yield write_boolean(fmt, result.boolean)
@@ -136,9 +140,10 @@ def _peeked(items: Iterator[Any]) -> Iterator[Any]:
     try:
         first = next(items, None)
     except StoreUnavailableError as exc:
-        raise QueryError(500, f"the query could not be evaluated: {exc}") from exc
+        log.error("the store failed a query: %s", exc)
+        raise QueryError(500, "the store could not be read", "error") from exc
     except (TypeError, ValueError) as exc:
-        raise QueryError(400, f"the result cannot be written: {exc}") from exc
+        raise QueryError(400, f"the result cannot be written: {exc}", "rejected") from exc
     if first is None:
         return iter(())
 
@@ -181,9 +186,10 @@ def _answer(conn: Connection, store: Store, job: QueryJob) -> None:
                 pending, size = [], 0
             conn.send(_message(event))
     except QueryError as exc:
-        conn.send(("error", exc.status, exc.message))
-    except Exception as exc:  # noqa: BLE001 - a worker reports, never dies of a bad query
-        conn.send(("error", 500, f"the query failed: {exc}"))
+        conn.send(("error", exc.status, exc.message, exc.outcome))
+    except Exception:  # noqa: BLE001 - a worker reports, never dies of a bad query
+        log.exception("a query failed in the worker")
+        conn.send(("error", 500, "the query failed inside the store", "error"))
 
 
 def _message(event: Event) -> tuple[Any, ...]:
@@ -203,7 +209,7 @@ def _event(message: tuple[Any, ...]) -> Event:
     if tag == "data":
         data: bytes = message[1]
         return data
-    raise QueryError(int(message[1]), str(message[2]))
+    raise QueryError(int(message[1]), str(message[2]), str(message[3]))
 
 
 class _Worker:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, render_template
 
@@ -43,11 +44,25 @@ def index() -> str:
 
 @blueprint.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    """200 only when the store answers a query."""
-    try:
-        ok = application.state().store.ping()
-    except StoreUnavailableError:
-        ok = False
-    if ok:
-        return jsonify(status="ok", version=application.state().data_version), 200
-    return jsonify(status="unavailable", reason="the store does not answer"), 503
+    """200 only when the store's folder is there and the store answers a query; else 503 with a reason."""
+    app_state = application.state()
+    reason = None
+    if app_state.store_path is not None and not app_state.store_path.is_dir():
+        # Open files keep answering for a while after the folder is deleted; the next restart rebuilds.
+        reason = "the store's folder is missing: restart the service to rebuild it"
+    else:
+        try:
+            if not app_state.store.ping():
+                reason = "the store does not answer"
+        except StoreUnavailableError:
+            reason = "the store cannot be read"
+    if reason is None:
+        return jsonify(status="ok", version=app_state.data_version), 200
+    return jsonify(status="unavailable", reason=reason), 503
+
+
+@blueprint.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3 description of the JSON endpoints (a static file, checked by the tests)."""
+    spec = (Path(__file__).parent / "static" / "openapi.json").read_bytes()
+    return Response(spec, mimetype="application/json", headers={"Cache-Control": "public, max-age=3600"})

@@ -10,16 +10,21 @@ import hashlib
 import json
 import logging
 import os
+import sys
 import threading
 import time
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TextIO
 
 from flask import Blueprint, Flask, Response, g, request
 
 query_log = logging.getLogger("nhskg.query")
 
+# Every outcome a query can have, so that each counter exists (at 0) from the start.
+OUTCOMES = ("ok", "aborted", "syntax", "rejected", "timeout", "busy", "error")
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 # No inline script anywhere; JSON-LD data blocks are not script execution. Styles may be inline for the
@@ -56,12 +61,14 @@ class Metrics:
             self.latency_sum[endpoint] += seconds  # type: ignore[assignment]
 
     def observe_query(self, sparql: str, seconds: float, rows: int | None, outcome: str) -> None:
-        """Count a SPARQL query by outcome (ok, timeout, syntax, rejected, busy) and log it."""
+        """Count a SPARQL query by outcome (one of OUTCOMES) and log it as one JSON line."""
         with self.lock:
             self.queries[outcome] += 1
         query_log.info(
             json.dumps(
                 {
+                    "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                    "pid": os.getpid(),
                     "query_sha256": hashlib.sha256(sparql.encode()).hexdigest()[:16],
                     "ms": round(seconds * 1000, 1),
                     "rows": rows,
@@ -86,9 +93,14 @@ class Metrics:
                 "# HELP nhskg_queries_total SPARQL queries by outcome.",
                 "# TYPE nhskg_queries_total counter",
             ]
+            counts = {outcome: 0 for outcome in OUTCOMES} | dict(self.queries)
             out += [
-                f'nhskg_queries_total{{outcome="{k}",worker="{pid}"}} {n}'
-                for k, n in sorted(self.queries.items())
+                f'nhskg_queries_total{{outcome="{k}",worker="{pid}"}} {n}' for k, n in sorted(counts.items())
+            ]
+            out += [
+                "# HELP nhskg_query_timeouts_total SPARQL queries stopped at the time limit.",
+                "# TYPE nhskg_query_timeouts_total counter",
+                f'nhskg_query_timeouts_total{{worker="{pid}"}} {self.queries["timeout"]}',
             ]
         return "\n".join(out) + "\n"
 
@@ -108,6 +120,27 @@ class Metrics:
             out.append(f"{name}_sum{{{labels}}} {self.latency_sum[endpoint]}")
             out.append(f"{name}_count{{{labels}}} {running}")
         return out
+
+
+def configure_logging(stream: TextIO | None = None) -> None:
+    """Send the service's logs to standard error beside gunicorn's: the query log as bare JSON lines, the
+    rest in gunicorn's own layout. Gunicorn configures only its own loggers, and without this the query
+    log (INFO) would go nowhere. Safe to call twice."""
+    target = stream or sys.stderr
+    layouts = {
+        "nhskg.query": "%(message)s",
+        "service": "%(asctime)s [%(process)d] [%(levelname)s] %(message)s",
+    }
+    for name, layout in layouts.items():
+        logger = logging.getLogger(name)
+        if any(getattr(h, "nhskg", False) for h in logger.handlers):
+            continue
+        handler = logging.StreamHandler(target)
+        handler.setFormatter(logging.Formatter(layout, "[%Y-%m-%d %H:%M:%S %z]"))
+        handler.nhskg = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
 
 
 blueprint = Blueprint("observability", __name__)

@@ -78,11 +78,20 @@ def day_arg(name: str = "at") -> dt.date | None:
     return day
 
 
+def whole_number(text: str, largest: int) -> int | None:
+    """`text` as a whole number from 1 to `largest`, else None. ASCII digits only: str.isdigit() also
+    accepts '¹' and '٣', which int() refuses, and a long run of digits is refused before int() sees it."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(largest)):
+        return None
+    value = int(text)
+    return value if 1 <= value <= largest else None
+
+
 def page_arg(name: str = "page") -> int:
-    text = request.args.get(name, "1").strip() or "1"
-    if not text.isdigit() or not 1 <= int(text) <= MAX_PAGE:
+    value = whole_number(request.args.get(name, "1").strip() or "1", MAX_PAGE)
+    if value is None:
         abort(400, f"{name} must be a whole number from 1 to {MAX_PAGE}")
-    return int(text)
+    return value
 
 
 def chosen_format(fmt: urls.DocFormat | None) -> urls.DocFormat:
@@ -218,8 +227,8 @@ def search() -> str:
 def search_json() -> Response:
     q = request.args.get("q", "").strip()[:200]
     state = pages_state()
-    limit = request.args.get("limit", "20")
-    hits = state.catalogue.search(q, limit=min(int(limit), 50) if limit.isdigit() else 20) if q else []
+    limit = min(whole_number(request.args.get("limit", "20"), MAX_PAGE) or 20, 50)
+    hits = state.catalogue.search(q, limit=limit) if q else []
     return jsonify(
         [
             {

@@ -7,8 +7,19 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from service import observability
 from service.app import create_app
 from service.config import Settings
+
+PAGE_THREADS = 2
+# The Combined Log Format (what log tools read), then the time taken in milliseconds.
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)s'
+
+
+def threads_per_worker(settings: Settings) -> int:
+    """A thread for each query slot and PAGE_THREADS more, so that pages answer while every slot is busy
+    (a query beyond the slots holds a thread only for the governor's brief wait before its 503)."""
+    return max(4, settings.query_slots_per_worker + PAGE_THREADS)
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -24,12 +35,12 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             "bind": f"{s.host}:{s.port}",
             "workers": s.workers,
             "worker_class": "gthread",
-            "threads": 4,
+            "threads": threads_per_worker(s),
             # gunicorn's own timeout is a last resort; the query governor stops queries first.
             "timeout": int(s.query_timeout * 3) + 10,
             "graceful_timeout": 10,
             "accesslog": "-",
-            "access_log_format": '%(h)s - - %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"',
+            "access_log_format": ACCESS_LOG_FORMAT,
             "errorlog": "-",
             "loglevel": "info",
             "limit_request_line": 8190,
@@ -40,6 +51,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
+        observability.configure_logging()
         return create_app(self._settings)
 
 

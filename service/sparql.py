@@ -14,7 +14,6 @@ no place for it). User queries run through the governor (timeout, concurrency, r
 from __future__ import annotations
 
 import hashlib
-import math
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -265,14 +264,8 @@ def run_query(operation: Operation) -> Response:
     try:
         answer = sparql_state().governor.run(job)
     except QueryError as exc:
-        outcome = (
-            "timeout"
-            if isinstance(exc, QueryTimeoutError)
-            else "busy"
-            if isinstance(exc, BusyError)
-            else "rejected"
-        )
-        application.state().metrics.observe_query(job.sparql, time.perf_counter() - started, None, outcome)
+        seconds = time.perf_counter() - started
+        application.state().metrics.observe_query(job.sparql, seconds, None, exc.outcome)
         raise failed(exc) from exc
     return _streamed(answer, headers, job.sparql, started)
 
@@ -346,7 +339,7 @@ def _install(setup: BlueprintSetupState) -> None:
     path = build.current_store(settings)
     key = app_state.manifest.get("key")
     if path is not None and key is not None and build.read_manifest(path).get("key") == key:
-        slots = max(1, math.ceil(settings.max_concurrent_queries / settings.workers))
+        slots = settings.query_slots_per_worker
         governor = Governor.with_processes(path / build.DB, slots, settings.query_timeout)
         governor.warm_up()
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import socket
@@ -29,6 +30,7 @@ def free_port() -> int:
 class LiveServer:
     url: str
     process: subprocess.Popen[bytes]
+    log: Path | None = None
 
     @property
     def sparql(self) -> str:
@@ -64,7 +66,7 @@ def live_server(
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process, timeout)
-        yield LiveServer(url, process)
+        yield LiveServer(url, process, log)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
@@ -75,3 +77,57 @@ def live_server(
                 process.wait()
         if log:
             output.close()  # type: ignore[union-attr]
+
+
+def children(pid: int) -> list[int]:
+    """The direct children of a process (Linux /proc)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += [int(p) for p in task.read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid`: for a server, its workers and their query processes."""
+    out: list[int] = []
+    for child in children(pid):
+        out += [child, *descendants(child)]
+    return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def resident_kb(pid: int) -> int:
+    """VmRSS of a process in KiB (0 when it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def raw_get(
+    url: str, target: str, headers: Mapping[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """A GET of `target` exactly as written (no normalisation of `..` or escapes), with lower-case header
+    names in the answer."""
+    host, port = url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request("GET", target, headers=dict(headers or {}))
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()

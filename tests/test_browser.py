@@ -52,6 +52,7 @@ def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
         pytest.fail("chromium is not installed: run `make browser-deps` (make test does)")
     from playwright import sync_api
+
     with sync_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium
