@@ -194,9 +194,9 @@ class QueryResult:
 class Store(Protocol):
     """What the service needs of a store. Reads only: building is `OxigraphStore`'s own business.
 
-    `bindings` substitute values for variables before evaluation (SPARQL SEP-0007), so a value from a
-    request is never spliced into query text. A bound variable must appear in the SELECT projection; an
-    invalid IRI in a binding raises ValueError.
+    `bindings` give variables fixed values before evaluation, so a value from a request is never spliced
+    into query text: each value is checked and written as an RDF term by pyoxigraph itself, in an inline
+    VALUES block at the start of the query's WHERE group. An invalid IRI in a binding raises ValueError.
     """
 
     def query(
@@ -221,6 +221,46 @@ class Store(Protocol):
     def triple_counts(self) -> dict[str, int]: ...
 
     def ping(self) -> bool: ...
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
+
+
+def bind_values(sparql: str, bindings: Mapping[str, Term]) -> str:
+    """The query with `VALUES ?name { term }` first in its outermost WHERE group.
+
+    pyoxigraph's own substitutions (SEP-0007) join the values after evaluating the whole pattern, which
+    made a page's queries scan the store (1,250 ms against 2.6 ms for the same query with VALUES first).
+    Terms are serialised by pyoxigraph from checked term objects, so no text from a request reaches the
+    query unescaped. Our named queries keep `WHERE {` out of their comments.
+    """
+    clauses = []
+    for name, term in bindings.items():
+        if not _VARIABLE.match(name):
+            raise ValueError(f"not a variable name: {name!r}")
+        clauses.append(f"VALUES ?{name} {{ {_node(term)} }}")
+    start = _group_start(sparql)
+    return f"{sparql[:start]}\n  {' '.join(clauses)}\n{sparql[start:]}"
+
+
+def _outside_comment(sparql: str, position: int) -> bool:
+    line_start = sparql.rfind("\n", 0, position) + 1
+    return "#" not in sparql[line_start:position]
+
+
+def _group_start(sparql: str) -> int:
+    """Where the outermost WHERE group's contents begin (`WHERE` may be left out of SELECT and ASK)."""
+    for match in _WHERE.finditer(sparql):
+        if _outside_comment(sparql, match.start()):
+            return match.end()
+    form = _FORM.search(sparql)
+    if form and form.group(1).upper() in ("SELECT", "ASK"):
+        brace = sparql.find("{", form.end())
+        if brace >= 0:
+            return brace + 1
+    raise ValueError("a query with bindings needs a WHERE clause")
 
 
 class OxigraphStore:
@@ -339,7 +379,7 @@ class OxigraphStore:
         if named_graphs is not None:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         if bindings:
-            options["substitutions"] = {ox.Variable(k): _node(v) for k, v in bindings.items()}
+            sparql = bind_values(sparql, bindings)
         try:
             raw = self._store.query(sparql, **options)  # type: ignore[arg-type]
         except SyntaxError as exc:

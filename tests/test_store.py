@@ -14,6 +14,7 @@ from service.store import (
     QuerySyntaxError,
     RdfSyntaxError,
     StoreUnavailableError,
+    bind_values,
 )
 
 MINI = Path(__file__).parent / "data" / "mini"
@@ -50,6 +51,22 @@ def test_bindings_are_substituted_not_spliced(store: OxigraphStore) -> None:
         store.select(query, bindings={"thing": hostile})
     text = Literal("x' } UNION { ?a ?b ?c")
     assert store.select(f"SELECT ?l WHERE {{ ?s <{LABEL}> ?l }}", bindings={"l": text}) == []
+    with pytest.raises(ValueError, match="variable"):
+        store.select(query, bindings={"x } UNION { ?s ?p ?o": IRI(PCT)})
+
+
+def test_bound_variables_need_not_be_projected_and_are_bound(store: OxigraphStore) -> None:
+    query = f"SELECT ?label WHERE {{ ?thing <{LABEL}> ?label FILTER(BOUND(?thing)) }}"
+    rows = store.select(query, bindings={"thing": IRI(PCT)})
+    assert rows == [{"label": Literal("Manchester Primary Care Trust", language="en")}]
+    assert store.ask("ASK { ?thing ?p ?o }", bindings={"thing": IRI(PCT)})
+    assert not store.ask("ASK { ?thing ?p ?o }", bindings={"thing": IRI(PCT + "-none")})
+
+
+def test_bindings_go_into_the_outermost_where_not_a_comment() -> None:
+    query = "# nothing WHERE { here\nSELECT ?a WHERE { ?a ?b ?c }"
+    bound = bind_values(query, {"c": Literal("v")})
+    assert bound.index("VALUES ?c") > bound.index("SELECT")
 
 
 def test_dataset_restricted_to_named_default_graphs(store: OxigraphStore) -> None:
