@@ -63,6 +63,8 @@ class Literal:
 
 
 Term = IRI | BNode | Literal
+# A variable's value, or several values (each a solution of an inline VALUES block).
+Bindings = Mapping[str, Term | tuple[Term, ...]]
 Row = dict[str, Term]
 
 
@@ -205,14 +207,14 @@ class Store(Protocol):
         *,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
-        bindings: Mapping[str, Term] | None = None,
+        bindings: Bindings | None = None,
     ) -> QueryResult: ...
 
-    def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> list[Row]: ...
+    def select(self, sparql: str, bindings: Bindings | None = None) -> list[Row]: ...
 
-    def ask(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> bool: ...
+    def ask(self, sparql: str, bindings: Bindings | None = None) -> bool: ...
 
-    def construct(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> list[Triple]: ...
+    def construct(self, sparql: str, bindings: Bindings | None = None) -> list[Triple]: ...
 
     def describe(self, iri: str) -> list[Triple]: ...
 
@@ -228,7 +230,7 @@ _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
 
 
-def bind_values(sparql: str, bindings: Mapping[str, Term]) -> str:
+def bind_values(sparql: str, bindings: Bindings) -> str:
     """The query with `VALUES ?name { term }` first in its outermost WHERE group.
 
     pyoxigraph's own substitutions (SEP-0007) join the values after evaluating the whole pattern, which
@@ -240,7 +242,8 @@ def bind_values(sparql: str, bindings: Mapping[str, Term]) -> str:
     for name, term in bindings.items():
         if not _VARIABLE.match(name):
             raise ValueError(f"not a variable name: {name!r}")
-        clauses.append(f"VALUES ?{name} {{ {_node(term)} }}")
+        terms = term if isinstance(term, tuple) else (term,)
+        clauses.append(f"VALUES ?{name} {{ {' '.join(str(_node(t)) for t in terms)} }}")
     start = _group_start(sparql)
     return f"{sparql[:start]}\n  {' '.join(clauses)}\n{sparql[start:]}"
 
@@ -313,7 +316,7 @@ class OxigraphStore:
         return len(quads)
 
     def add_construct(
-        self, sparql: str, graphs: Sequence[str], bindings: Mapping[str, Term] | None = None
+        self, sparql: str, graphs: Sequence[str], bindings: Bindings | None = None
     ) -> int:
         """Add the triples of a CONSTRUCT query to each of `graphs`; return how many distinct triples it made.
 
@@ -369,7 +372,7 @@ class OxigraphStore:
         *,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
-        bindings: Mapping[str, Term] | None = None,
+        bindings: Bindings | None = None,
     ) -> QueryResult:
         options: dict[str, object] = {}
         if default_graphs is not None:
@@ -388,13 +391,13 @@ class OxigraphStore:
             raise StoreUnavailableError(str(exc)) from exc
         return QueryResult(raw)
 
-    def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> list[Row]:
+    def select(self, sparql: str, bindings: Bindings | None = None) -> list[Row]:
         return list(self.query(sparql, bindings=bindings).rows())
 
-    def ask(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> bool:
+    def ask(self, sparql: str, bindings: Bindings | None = None) -> bool:
         return self.query(sparql, bindings=bindings).boolean
 
-    def construct(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> list[Triple]:
+    def construct(self, sparql: str, bindings: Bindings | None = None) -> list[Triple]:
         return list(self.query(sparql, bindings=bindings).triples())
 
     def describe(self, iri: str) -> list[Triple]:
