@@ -144,7 +144,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
 
 def _build_into(settings: Settings, folder: Path, key: str, progress: Progress) -> dict[str, object]:
     # Imported here: serving processes never build, and need not load rdflib and the validator.
-    from service import reasoning, validation
+    from service import pages_catalogue, reasoning, validation
 
     store = OxigraphStore.in_memory()
     load_files(store, input_files(settings), progress)
@@ -157,6 +157,10 @@ def _build_into(settings: Settings, folder: Path, key: str, progress: Progress) 
         if not report.conforms:
             raise NonConformingError(f"the data does not conform to the shapes:\n{report.to_text()}")
     manifest = _manifest(store, key)
+    progress("writing the page catalogue")
+    pages_catalogue.save_catalogue(
+        pages_catalogue.build_catalogue(store), folder / pages_catalogue.CATALOGUE_FILE
+    )
     progress("writing the store to disk")
     store.save_to(folder / DB)
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")

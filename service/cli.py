@@ -72,7 +72,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     try:
-        build.build(settings, _progress())
+        if settings.store_path is None:  # an explicit store is served as it is
+            build.build(settings, _progress())
     except build.BuildError as exc:
         fallback = build.last_good_store(settings)
         if fallback is None:

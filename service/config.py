@@ -35,7 +35,8 @@ class Settings:
     query_timeout: float = 10.0
     max_result_rows: int = 100_000
     max_request_bytes: int = 1_000_000
-    max_concurrent_queries: int = 4
+    max_concurrent_queries: int = 8
+    query_queue_seconds: float = 2.0
     service_allowlist: tuple[str, ...] = ()
     extra_graphs: tuple[tuple[str, Path], ...] = ()
     validate_on_build: bool = True
@@ -67,6 +68,8 @@ class Settings:
             raise SettingsError(f"port must be 1-65535, not {self.port}")
         if self.workers < 1:
             raise SettingsError(f"workers must be at least 1, not {self.workers}")
+        if self.query_queue_seconds < 0:
+            raise SettingsError(f"query_queue_seconds must not be negative, not {self.query_queue_seconds}")
         if self.query_timeout <= 0:
             raise SettingsError(f"query_timeout must be positive, not {self.query_timeout}")
         for name in ("max_result_rows", "max_request_bytes", "max_concurrent_queries"):
@@ -98,6 +101,7 @@ _CONVERTERS = {
     "max_result_rows": int,
     "max_request_bytes": int,
     "max_concurrent_queries": int,
+    "query_queue_seconds": float,
     "service_allowlist": lambda text: tuple(s for s in text.split() if s),
     "validate_on_build": lambda text: text.lower() not in ("0", "false", "no", "off"),
 }

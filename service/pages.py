@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, redirect, render_template, request
 from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from service import app as application
-from service import conneg, iris, urls
-from service.pages_catalogue import Catalogue, build_catalogue, parse_day
+from service import build, conneg, iris, urls
+from service.pages_catalogue import CATALOGUE_FILE, Catalogue, load_catalogue, parse_day
 from service.pages_entity import EntityView, document_triples, entity_view, exists
 from service.pages_listings import data_sources, instances
 from service.pages_ontology import Usage, Vocabulary, build_vocabulary, usage_counts
@@ -43,10 +44,20 @@ class PagesState:
 
 @blueprint.record_once
 def _build_state(setup: BlueprintSetupState) -> None:
-    store = setup.app.extensions[application.EXTENSION].store
-    setup.app.extensions[EXTENSION] = PagesState(build_catalogue(store), build_vocabulary(store))
+    app_state = setup.app.extensions[application.EXTENSION]
+    catalogue = load_catalogue(app_state.store, _saved_catalogue(app_state))
+    setup.app.extensions[EXTENSION] = PagesState(catalogue, build_vocabulary(app_state.store))
     for name in TEMPLATE_GLOBALS:
         setup.app.add_template_global(getattr(urls, name), name)
+
+
+def _saved_catalogue(app_state: application.AppState) -> Path | None:
+    """The catalogue file of the built store this app serves, if the app serves one."""
+    path = build.current_store(app_state.settings)
+    key = app_state.manifest.get("key")
+    if path is None or key is None or build.read_manifest(path).get("key") != key:
+        return None
+    return path / CATALOGUE_FILE
 
 
 def pages_state(app: Flask | None = None) -> PagesState:

@@ -340,10 +340,14 @@ def _install(setup: BlueprintSetupState) -> None:
     key = app_state.manifest.get("key")
     if path is not None and key is not None and build.read_manifest(path).get("key") == key:
         slots = settings.query_slots_per_worker
-        governor = Governor.with_processes(path / build.DB, slots, settings.query_timeout)
+        governor = Governor.with_processes(
+            path / build.DB, slots, settings.query_timeout, settings.query_queue_seconds
+        )
         governor.warm_up()
     else:
-        governor = Governor.in_process(app_state.store, settings.max_concurrent_queries)
+        governor = Governor.in_process(
+            app_state.store, settings.max_concurrent_queries, settings.query_queue_seconds
+        )
     app.extensions[EXTENSION] = SparqlState(governor)
 
 

@@ -315,9 +315,7 @@ class OxigraphStore:
         self._store.bulk_extend(quads)
         return len(quads)
 
-    def add_construct(
-        self, sparql: str, graphs: Sequence[str], bindings: Bindings | None = None
-    ) -> int:
+    def add_construct(self, sparql: str, graphs: Sequence[str], bindings: Bindings | None = None) -> int:
         """Add the triples of a CONSTRUCT query to each of `graphs`; return how many distinct triples it made.
 
         The triples stay inside pyoxigraph (serialised to N-Triples and bulk-loaded; no `Triple` objects are

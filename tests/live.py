@@ -90,6 +90,17 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def wait_for_children(pid: int, count: int, timeout: float = 30.0) -> list[int]:
+    """The children of `pid` once there are `count` of them (gunicorn starts workers one by one, and
+    /healthz answers as soon as the first is up)."""
+    deadline = time.monotonic() + timeout
+    found = children(pid)
+    while len(found) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+        found = children(pid)
+    return found
+
+
 def descendants(pid: int) -> list[int]:
     """Every process below `pid`: for a server, its workers and their query processes."""
     out: list[int] = []

@@ -87,6 +87,8 @@ def sparql_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServ
         "NHSKG_VALIDATE_ON_BUILD": "false",
         "NHSKG_QUERY_TIMEOUT": str(LIVE_TIMEOUT),
         "NHSKG_MAX_CONCURRENT_QUERIES": str(LIVE_MAX_CONCURRENT),
+        # Short, so that a query beyond the slots is refused well before a slow one is stopped.
+        "NHSKG_QUERY_QUEUE_SECONDS": "0.25",
     }
     with live_server(env, args, log=root / "server.log") as running:
         yield running

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from service.store import OxigraphStore
-from tests.live import NHSKG, children, live_server, raw_get
+from tests.live import NHSKG, children, live_server, raw_get, wait_for_children
 from tests.sparql_fixtures import PROJECT
 
 pytestmark = pytest.mark.e2e
@@ -126,7 +126,7 @@ def test_a_killed_worker_is_replaced_and_only_requests_in_flight_fail(project: d
                 failures.append(repr(exc))
 
     with live_server(project, ["--workers", "2"]) as server:
-        workers = children(server.process.pid)
+        workers = wait_for_children(server.process.pid, 2)
         assert len(workers) == 2
         paths = ["/doc/ccg/00C", "/search.json?q=00C", "/healthz", "/sparql?query=ASK%7B%7D"]
         threads = [threading.Thread(target=steady, args=(paths[i % len(paths)],)) for i in range(clients)]

@@ -154,7 +154,7 @@ def test_fuzz_over_http(
     leaks = re.compile(rf"Traceback|File \"|{re.escape(str(PROJECT.parent.parent))}".encode())
     targets = [
         "/sparql?" + urllib.parse.urlencode({"query": query}),
-        "/doc/" + "/".join(s if "%" in s else quote(s, safe="") for s in segments),
+        "/doc/" + "/".join(s if "%" in s and s.isascii() else quote(s, safe="") for s in segments),
         "/search?" + urllib.parse.urlencode({"q": q}),
     ]
     for target in targets:
