@@ -1,50 +1,120 @@
-"""Run every benchmark, write bench/results/<date>.json and the summary bench/RESULTS.md."""
+"""Run the benchmarks, write bench/results/<date>.json and the summary bench/RESULTS.md.
+
+    python -m bench                      every benchmark (what `make bench` runs)
+    python -m bench endpoint pages       only these; the other parts of today's results are kept
+    python -m bench profile              py-spy on our workers under load (not in the default run)
+
+Settings for a quicker or a subset run, all optional: NHSKG_BENCH_FACTORS (costs, default 1,2,4,8),
+NHSKG_BENCH_COSTS_BUDGET_S (default 720), NHSKG_BENCH_RDFLIB_SUBSET (load only the first N quads
+into rdflib-endpoint).
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import platform
 import time
-from importlib.metadata import version
+import traceback
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from bench import startup
+from bench import costs, endpoint, pages, profile, report, startup, virtuoso
 
 HERE = Path(__file__).parent
-BENCHMARKS = {"startup": startup.run}
+BENCHMARKS: dict[str, Callable[[], dict[str, object]]] = {
+    "startup": startup.run,
+    "endpoint": endpoint.run,
+    "pages": pages.run,
+    "costs": costs.run,
+    "profile": profile.run,
+}
+# costs x1 measures what startup does (cold build, restarts) and more, so the default run skips startup;
+# profile slows the workers it samples. Both run when named.
+DEFAULT = ("endpoint", "pages", "costs")
+PACKAGES = ("pyoxigraph", "flask", "gunicorn", "nhskg", "rdflib", "rdflib-endpoint", "uvicorn", "fastapi")
+
+
+def _version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def _cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
 
 
 def machine() -> dict[str, object]:
-    return {
+    memory = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
+    figures: dict[str, object] = {
+        "cpu": _cpu_model(),
+        "cpus": len(os.sched_getaffinity(0)),
+        "memory_gb": round(int(memory) / 1024 / 1024, 1),
         "python": platform.python_version(),
         "platform": platform.platform(),
-        "cpus": len(__import__("os").sched_getaffinity(0)),
-        "pyoxigraph": version("pyoxigraph"),
-        "flask": version("flask"),
-        "gunicorn": version("gunicorn"),
-        "nhskg": version("nhskg"),
     }
+    figures |= {name: _version(name) for name in PACKAGES}
+    figures["virtuoso"] = virtuoso.version() if virtuoso.available() else "not installed"
+    return figures
 
 
-def markdown(results: dict[str, object]) -> str:
-    lines = ["# Benchmark results", "", f"Run {results['date']} on {results['machine']}.", ""]
-    for name, figures in results["benchmarks"].items():  # type: ignore[attr-defined]
-        lines += [f"## {name}", "", "| measure | value |", "|---|---|"]
-        lines += [f"| {key} | {value} |" for key, value in figures.items()]
-        lines.append("")
-    return "\n".join(lines)
+NOTES = [
+    "- All systems run on the same 2-core machine as the load client, which takes CPU from them alike.",
+    "- rdflib-endpoint runs one uvicorn worker: it evaluates each query inside its event loop, so a second"
+    " worker would be a second copy of the graph, not parallel queries on one.",
+    "- DESCRIBE is implementation-defined in SPARQL 1.1: its triple counts may differ between systems.",
+    "- Virtuoso: Debian's build, our own virtuoso.ini (buffers sized for the data, result rows uncapped).",
+]
 
 
-def main() -> None:
-    results: dict[str, object] = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "benchmarks": {}}
-    for name, run in BENCHMARKS.items():
-        print(f"running {name} ...", flush=True)
-        results["benchmarks"][name] = run()  # type: ignore[index]
-    out = HERE / "results" / f"{results['date']}.json"
+def _load_existing(path: Path) -> dict[str, object]:
+    if path.is_file():
+        data: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
+        return data
+    return {}
+
+
+def _write(out: Path, results: dict[str, object], benchmarks: dict[str, object]) -> str:
+    results["benchmarks"] = benchmarks
+    results["parts"] = sorted(benchmarks)
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    (HERE / "RESULTS.md").write_text(markdown(results), encoding="utf-8")
-    print(markdown(results))
+    text = report.markdown(results)
+    (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
+    return text
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("parts", nargs="*", metavar="PART", help=f"any of: {', '.join(BENCHMARKS)}")
+    parts = parser.parse_args(argv).parts or list(DEFAULT)
+    unknown = [p for p in parts if p not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown part(s) {', '.join(unknown)}: choose from {', '.join(BENCHMARKS)}")
+    date = time.strftime("%Y-%m-%d")
+    out = HERE / "results" / f"{date}.json"
+    results = _load_existing(out)
+    settings = {k: v for k, v in sorted(os.environ.items()) if k.startswith("NHSKG_")}
+    results |= {"date": date, "machine": machine(), "notes": NOTES, "settings": settings}
+    benchmarks: dict[str, object] = dict(results.get("benchmarks", {}))  # type: ignore[call-overload]
+    for name in parts:
+        print(f"running {name} ...", flush=True)
+        started = time.perf_counter()
+        try:
+            benchmarks[name] = BENCHMARKS[name]()
+        except Exception as exc:  # noqa: BLE001 - one broken part must not lose the others' figures
+            traceback.print_exc()
+            benchmarks[name] = {"error": f"failed: {type(exc).__name__}: {exc}"}
+        print(f"{name} took {time.perf_counter() - started:.0f} s", flush=True)
+        text = _write(out, results, benchmarks)  # after each part, so a long run keeps what it measured
+    print(text)
 
 
 if __name__ == "__main__":

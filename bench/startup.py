@@ -23,7 +23,7 @@ def _timed(command: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - started
 
 
-def _restart_seconds(env: dict[str, str]) -> float:
+def restart_seconds(env: dict[str, str]) -> float:
     started = time.perf_counter()
     with live_server(env, ["--workers", "2"]):
         return time.perf_counter() - started
@@ -35,7 +35,7 @@ def run(repeats: int = 3) -> dict[str, object]:
     try:
         cold = _timed([NHSKG, "build"], env)
         noop = [_timed([NHSKG, "build"], env) for _ in range(repeats)]
-        restarts = [_restart_seconds(env) for _ in range(repeats)]
+        restarts = [restart_seconds(env) for _ in range(repeats)]
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     return {

@@ -1,0 +1,76 @@
+"""Benchmark 3: the HTML pages of our service under concurrent load (throughput, p50, p99).
+
+A route that answers 404 (not built yet) is reported as 'not available', not measured.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from bench import ours
+from bench.load import Call, Slice, fetch, page_call, run_load, summarise
+
+ENTITY = "/id/pct/5NT"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    follow: bool = True  # measure the page the 303 leads to, not the redirect
+
+
+PAGES = (
+    Page("healthz_floor", "/healthz"),  # the cheapest route: what gunicorn + Flask + the client cost alone
+    Page("entity_redirect_303", ENTITY, follow=False),
+    Page("entity_page", ENTITY),
+    Page("search", "/search?q=manchester"),
+    Page("class_listing", "/class/nhs:PrimaryCareTrust"),
+)
+
+
+def resolve(base: str, page: Page, hops: int = 3) -> tuple[Call | None, str]:
+    """The request to load, or None with the reason; follows redirects (at most `hops`) once, up front."""
+    url = urljoin(base, page.path)
+    for _ in range(hops + 1):
+        status, headers, _ = fetch(page_call(url))
+        if status == 404:
+            return None, f"not available: {page.path} answers 404"
+        if status in (301, 302, 303, 307, 308) and not page.follow:
+            return Call("GET", url, None, (("Accept", "text/html"),), ok_status=status), url
+        if status in (301, 302, 303, 307, 308):
+            url = urljoin(url, headers.get("location", ""))
+            continue
+        if status != 200:
+            return None, f"not available: {page.path} answers {status}"
+        return page_call(url), url
+    return None, f"not available: more than {hops} redirects from {page.path}"
+
+
+def run(rounds: int = 3, slice_seconds: float = 2.0, concurrency: int = 4) -> dict[str, object]:
+    config = ours.settings()
+    ours.built_store(config)
+    report: dict[str, object] = {
+        "plan": {"rounds": rounds, "slice_s": slice_seconds, "concurrency": concurrency}
+    }
+    with ours.our_service(config) as server:
+        calls: dict[str, Call] = {}
+        for page in PAGES:
+            call, where = resolve(server.url, page)
+            if call is None:
+                report[page.name] = {"status": where}
+            else:
+                calls[page.name] = call
+                report[page.name] = {"url": where.removeprefix(server.url)}
+        run_load(page_call(f"{server.url}/healthz"), 2, 50, 1.0)  # warm both workers
+        slices: dict[str, list[Slice]] = {name: [] for name in calls}
+        for _ in range(rounds):
+            for name, call in calls.items():
+                slices[name].append(run_load(call, concurrency, 20_000, slice_seconds, 30.0))
+        memory = ours.memory_of(server.process.pid)
+    for name, bursts in slices.items():
+        report[name] = {**report[name], **summarise(bursts)}  # type: ignore[dict-item]
+    report["worker_rss_mb_after_load"] = memory["workers"]
+    report["memory_mb_after_load"] = memory
+    return report

@@ -1,0 +1,142 @@
+"""bench/RESULTS.md from the results JSON: machine, versions, medians with min/max, ratios, targets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench import targets
+
+Results = dict[str, Any]
+
+
+def _rate(f: dict[str, Any]) -> str:
+    r = f.get("req_per_s", {})
+    return f"{r.get('median', 0):.3g} ({r.get('min', 0):.3g}–{r.get('max', 0):.3g})"
+
+
+def _table(header: list[str], rows: list[list[object]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def _differences(check: dict[str, Any]) -> str:
+    diffs = check.get("differences", {})
+    return ", ".join(f"{k}: {d['only_ours_count']}/{d['only_theirs_count']}" for k, d in diffs.items()) or "-"
+
+
+def endpoint(e: Results) -> list[str]:
+    out = ["## 1. SPARQL endpoint: ours vs rdflib-endpoint vs Virtuoso", ""]
+    out += [f"Plan: {e['plan']}. Data: `{e['export']['file']}` (N-Quads export of our built store).", ""]
+    out += _table(["system", "setup"], [[name, setup] for name, setup in e["systems"].items()])
+    rows = []
+    for query, check in e["correctness"].items():
+        for system, figures in sorted(e["throughput"].items()):
+            f = figures.get(query, {})
+            rows.append(
+                [query, system, _rate(f), f.get("p50_ms", "-"), f.get("p99_ms", "-"), f.get("errors", "-"),
+                 check["results"].get(system, "-")]
+            )  # fmt: skip
+    out += ["req/s: median over rounds (min–max); latencies over every request of every round.", ""]
+    out += _table(["query", "system", "req/s", "p50 ms", "p99 ms", "errors", "results"], rows)
+    return out + correctness(e) + ratios(e) + limit(e)
+
+
+def correctness(e: Results) -> list[str]:
+    out = ["### Correctness (one request per system and query)", ""]
+    out += _table(
+        ["query", "result counts", "same count", "same results", "rows only in ours / only in theirs"],
+        [
+            [q, c["results"], c["same_count"], c["same_results"], _differences(c)]
+            for q, c in e["correctness"].items()
+        ],
+    )
+    for query, check in e["correctness"].items():
+        for system, diff in check.get("differences", {}).items():
+            ours_only, theirs_only = diff["only_ours"][:1], diff["only_theirs"][:1]
+            out.append(f"- {query}, {system}: only ours e.g. {ours_only}; only theirs e.g. {theirs_only}")
+    return out + [""]
+
+
+def ratios(e: Results) -> list[str]:
+    out = ["### Ratios (ours / other, by median req/s)", ""]
+    ratio_rows = [
+        [name, r["per_query"], r["geometric_mean"], r["mix"]]
+        for name, r in e["ratios"].items()
+        if name.startswith("ours/")
+    ]
+    out += _table(["ratio", "per query", "geometric mean", "equal-share mix"], ratio_rows)
+    out += [f"Equal-share mix throughput (req/s): {e['ratios']['mix_req_per_s']}", ""]
+    return out + [f"Memory after the load (MB): {e['memory_mb_after_load']}", ""]
+
+
+def limit(e: Results) -> list[str]:
+    out = ["## 2. The limit: in-process pyoxigraph (query + serialisation) vs our HTTP, one client", ""]
+    out += _table(
+        ["query", "in-process p50 ms", "in-process p99 ms", "HTTP p50 ms", "HTTP / in-process"],
+        [
+            [q, r["in_process"]["p50_ms"], r["in_process"]["p99_ms"], r["http_sequential_p50_ms"],
+             r["http_over_in_process"]]
+            for q, r in e["limit"].items()
+        ],
+    )  # fmt: skip
+    return out
+
+
+def pages(p: Results) -> list[str]:
+    out = ["## 3. Pages (our service, HTML)", "", f"Plan: {p['plan']}.", ""]
+    rows = []
+    for name, f in p.items():
+        if name in ("plan", "worker_rss_mb_after_load", "memory_mb_after_load"):
+            continue
+        if "status" in f:
+            rows.append([name, f["status"], "-", "-", "-"])
+        else:
+            rows.append([name, f["url"], _rate(f), f.get("p50_ms", "-"), f.get("p99_ms", "-")])
+    out += _table(["page", "url", "req/s", "p50 ms", "p99 ms"], rows)
+    return out + [f"VmRSS after the load (MB): {p.get('memory_mb_after_load')}", ""]
+
+
+def costs(c: Results) -> list[str]:
+    out = ["## 4. Costs and growth with the data", ""]
+    keys = ["turtle_mb", "triples", "cold_build_s", "noop_build_s", "validate_s", "conforms",
+            "restart_to_healthy_s", "worker_rss_mb", "worker_plus_query_processes_mb", "failed"]  # fmt: skip
+    rows = [[factor] + [f.get(k, "-") for k in keys] for factor, f in c["factors"].items()]
+    out += _table(["data", *keys], rows)
+    for factor, why in c.get("skipped", {}).items():
+        out.append(f"- {factor}: {why}")
+    out += ["", f"Growth exponent b in cost ~ size^b (1 = linear): {c['growth_exponent']}", ""]
+    return out
+
+
+def startup(s: Results) -> list[str]:
+    out = ["## Start-up (bench/startup.py, real data)", ""]
+    return out + _table(["measure", "value"], [[k, v] for k, v in s.items()])
+
+
+def profile(p: Results) -> list[str]:
+    out = ["## Profile of our workers under load (py-spy, % of samples)", ""]
+    if "status" in p:
+        return out + [p["status"], ""]
+    out += [f"{p['samples']} samples.", "", "Self time:", ""]
+    out += _table(["frame", "%"], [[f"`{k}`", v] for k, v in p["self_top"].items()])
+    out += ["Inclusive time in service/ code:", ""]
+    return out + _table(["frame", "%"], [[f"`{k}`", v] for k, v in p["inclusive_service_top"].items()])
+
+
+def markdown(results: Results) -> str:
+    lines = ["# Benchmark results", "", f"Run {results['date']} ({results.get('parts')}).", ""]
+    lines += _table(["machine", "value"], [[k, v] for k, v in results["machine"].items()])
+    lines += [f"Settings from the environment: {results.get('settings') or 'none (defaults)'}.", ""]
+    lines += ["## Targets", ""]
+    lines += _table(["target", "measured", "met"], targets.check(results))
+    renderers = {"endpoint": endpoint, "pages": pages, "costs": costs, "startup": startup,
+                 "profile": profile}  # fmt: skip
+    for name, figures in results["benchmarks"].items():
+        lines += (
+            renderers[name](figures) if "error" not in figures else [f"## {name}", "", figures["error"], ""]
+        )
+    notes = results.get("notes")
+    if notes:
+        lines += ["## Notes", "", *notes, ""]
+    return "\n".join(lines)
