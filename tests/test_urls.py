@@ -76,3 +76,15 @@ def test_outbound_kinds() -> None:
         == "ODS record"
     )
     assert urls.outbound_kind("https://example.org/") is None
+
+
+@pytest.mark.parametrize(
+    "path", ["pct/5NT", "ccg/00L/membership/pct/5NT/2013-04-01", "source/web/ab12", "x y/ü?#%", "a:b@c;d=e"]
+)
+def test_document_urls_match_the_router(path: str) -> None:
+    from flask import Flask, url_for
+
+    app = Flask(__name__)
+    app.add_url_rule("/doc/<path:path>", "pages.document", lambda path: path)
+    with app.test_request_context("/", base_url="http://example.org/prefix"):
+        assert urls._document_url(path) == url_for("pages.document", path=path)
