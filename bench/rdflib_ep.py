@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -16,7 +14,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from bench.load import fetch, sparql_call
-from tests.live import free_port
+from tests.live import free_port, stop_group
 
 LOAD_LIMIT_S = 600.0
 
@@ -89,10 +87,5 @@ def rdflib_endpoint(nquads: Path, subset: int | None = None) -> Iterator[RdflibE
             url, process.pid, loaded["load_s"], int(loaded["quads"]), loaded["rss_mb"], subset
         )
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process, grace=20)
         log.unlink(missing_ok=True)

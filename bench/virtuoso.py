@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -17,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.live import free_port
+from tests.live import free_port, stop_group
 
 SERVER = "virtuoso-t"
 ISQL = "isql-vt"
@@ -176,12 +175,7 @@ def _stop(process: subprocess.Popen[bytes], port: int) -> None:
         isql(port, "shutdown;", timeout=60)
         process.wait(timeout=60)
     except (RuntimeError, subprocess.TimeoutExpired):
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process, grace=20)
 
 
 @contextmanager

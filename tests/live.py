@@ -19,6 +19,18 @@ from pathlib import Path
 NHSKG = Path(sys.executable).parent / "nhskg"
 
 
+def stop_group(process: subprocess.Popen[bytes], grace: float) -> None:
+    """SIGTERM a process started with start_new_session and its whole group; SIGKILL after `grace` s."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -68,13 +80,7 @@ def live_server(
         _wait_healthy(url, process, timeout)
         yield LiveServer(url, process, log)
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_group(process, grace=15)
         if log:
             output.close()  # type: ignore[union-attr]
 

@@ -3,39 +3,15 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import rdflib
-from flask import Flask
 from flask.testing import FlaskClient
 
 from service import iris
-from service.app import create_app
-from service.config import Settings
-from service.store import OxigraphStore
 
-FIXTURES = Path(__file__).parent / "data" / "pages"
 PCT = iris.ID + "pct/5NT"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
-
-
-def fixture_store() -> OxigraphStore:
-    store = OxigraphStore.in_memory()
-    for path in sorted(FIXTURES.glob("*.ttl")):
-        store.load_file(path, iris.graph(path.stem))
-    return store
-
-
-@pytest.fixture(scope="module")
-def app() -> Iterator[Flask]:
-    yield create_app(Settings(), store=fixture_store())
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 @pytest.mark.parametrize(

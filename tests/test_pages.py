@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from service import iris
-from service.app import create_app
-from service.config import Settings
 from service.pages_catalogue import catalogue_from_rows, fold
-from service.store import IRI, Literal, OxigraphStore
+from service.store import IRI, Literal
 
-FIXTURES = Path(__file__).parent / "data" / "pages"
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 SVG_EMPTY = {"line", "rect", "polyline", "path", "circle"}
 
@@ -75,23 +69,6 @@ class Page(HTMLParser):
         if self.stack and self.stack[-1] == "script":
             attrs, _ = self.scripts[-1]
             self.scripts[-1] = (attrs, self.scripts[-1][1] + data)
-
-
-def fixture_store() -> OxigraphStore:
-    store = OxigraphStore.in_memory()
-    for path in sorted(FIXTURES.glob("*.ttl")):
-        store.load_file(path, iris.graph(path.stem))
-    return store
-
-
-@pytest.fixture(scope="module")
-def app() -> Iterator[Flask]:
-    yield create_app(Settings(), store=fixture_store())
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def page(client: FlaskClient, url: str) -> Page:
