@@ -386,10 +386,15 @@ class Governor:
             log.warning("could not start a spare query worker")
 
     def warm_up(self) -> None:
-        """Start one worker ahead of the first query, in the background; more start on demand (a fork
-        from the forkserver), and a killed one is replaced at once."""
+        """Start every worker ahead of the first query, in the background (forks from the forkserver
+        are cheap), so that the pool's size and memory are settled from the start; a killed one is
+        replaced at once."""
         if self.isolated:
-            threading.Thread(target=self._spare, daemon=True, name="nhskg-warm-up").start()
+            threading.Thread(target=self._fill, daemon=True, name="nhskg-warm-up").start()
+
+    def _fill(self) -> None:
+        for _ in range(self.slots):
+            self._spare()
 
     def shutdown(self) -> None:
         with self._lock:
