@@ -51,8 +51,10 @@ bench: build
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq virtuoso-opensource >/dev/null; fi; }
 	$(BIN)/python -m bench
 
+# Regenerate data/ttl/ from the sources: make ingest SOURCE=<the shared folder with data/ and seeds/>
 ingest: venv
-	$(BIN)/nhskg ingest --source ../shared
+	@test -n "$(SOURCE)" || { echo "make ingest SOURCE=<folder with data/raw, data/curated and seeds>"; exit 2; }
+	$(BIN)/nhskg ingest --source "$(SOURCE)"
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache

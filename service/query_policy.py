@@ -30,7 +30,8 @@ class Dataset:
 
 
 def expand_escapes(sparql: str) -> str:
-    """The query text with \\uXXXX and \\UXXXXXXXX expanded, as the SPARQL grammar reads it."""
+    """The query text with its \\u (4 hex digits) and \\U (8 hex digits) escapes expanded, as the SPARQL
+    grammar reads it."""
 
     def char(match: re.Match[str]) -> str:
         try:

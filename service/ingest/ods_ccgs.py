@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from service import iris
 from service.ingest.model import Caveat, Organisation, day_before
-from service.ingest.ods_common import Context, expand_ccg, ods_date, title_case
+from service.ingest.ods_common import Context, expand_ccg, ods_date, runs_by_value, title_case
 from service.ingest.ods_nhse import AT_END, Unit, relation, within
 from service.ingest.turtle import Triples
 
@@ -177,12 +177,7 @@ def local_office_accountabilities(ctx: Context, ccgs: dict[str, Ccg], offices: d
     for code, obs in sorted(local_office_observations(ctx).items()):
         ccg = ccgs[code]
         obs = [o for o in obs if ccg.founded <= o[0] <= ccg.dissolved and o[1] in offices]
-        runs: list[list[tuple[str, str, str]]] = []
-        for o in obs:
-            if runs and runs[-1][-1][1] == o[1]:
-                runs[-1].append(o)
-            else:
-                runs.append([o])
+        runs = runs_by_value(obs)
         starts = [_run_start(run, runs[i - 1] if i else None, offices, ccg) for i, run in enumerate(runs)]
         for i, run in enumerate(runs):
             office = offices[run[0][1]]

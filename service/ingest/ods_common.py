@@ -130,3 +130,15 @@ def expand_ccg(name: str) -> str:
 
 def between(day: str, start: str | None, end: str | None) -> bool:
     return (start is None or start <= day) and (end is None or day <= end)
+
+
+def runs_by_value(observations: list[tuple[str, str, str]]) -> list[list[tuple[str, str, str]]]:
+    """Consecutive (date, value, source) observations grouped into runs of the same value: the spans
+    during which a body had one parent, as successive snapshots show it."""
+    runs: list[list[tuple[str, str, str]]] = []
+    for observation in observations:
+        if runs and runs[-1][-1][1] == observation[1]:
+            runs[-1].append(observation)
+        else:
+            runs.append([observation])
+    return runs

@@ -6,7 +6,7 @@ from service import iris
 from service.ingest.model import Caveat, ChangeEvent, Organisation, day_before
 from service.ingest.national import HCA_2022, SI_2022_634, WAVE_2022
 from service.ingest.ods_ccgs import CCG_END, Ccg
-from service.ingest.ods_common import NHS_CB, Context, title_case
+from service.ingest.ods_common import NHS_CB, Context, runs_by_value, title_case
 from service.ingest.ods_nhse import Unit, relation
 from service.ingest.turtle import Triples
 
@@ -80,12 +80,7 @@ def partnerships(ctx: Context, g: Triples, ccgs: dict[str, Ccg], stps: dict[str,
     )
     for code, obs in sorted(seen.items()):
         ccg = ccgs[code]
-        runs: list[list[tuple[str, str, str]]] = []
-        for o in obs:
-            if runs and runs[-1][-1][1] == o[1]:
-                runs[-1].append(o)
-            else:
-                runs.append([o])
+        runs = runs_by_value(obs)
         for i, run in enumerate(runs):
             start = max(run[0][0], ccg.founded)
             end = day_before(runs[i + 1][0][0]) if i + 1 < len(runs) else ccg.dissolved
