@@ -144,7 +144,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
 
 def _build_into(settings: Settings, folder: Path, key: str, progress: Progress) -> dict[str, object]:
     # Imported here: serving processes never build, and need not load rdflib and the validator.
-    from service import pages_catalogue, reasoning, validation
+    from service import pages_catalogue, pages_quality, reasoning, validation
 
     store = OxigraphStore.in_memory()
     load_files(store, input_files(settings), progress)
@@ -156,6 +156,7 @@ def _build_into(settings: Settings, folder: Path, key: str, progress: Progress) 
         report = validation.validate(store, settings.shapes_dir)
         if not report.conforms:
             raise NonConformingError(f"the data does not conform to the shapes:\n{report.to_text()}")
+        pages_quality.save_report(report, folder)  # the warnings, for /validation and the entity pages
     manifest = _manifest(store, key)
     progress("writing the page catalogue")
     pages_catalogue.save_catalogue(

@@ -17,7 +17,7 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from service import app as application
-from service import build, conneg, iris, urls
+from service import build, conneg, errors, iris, pages_quality, urls
 from service.pages_catalogue import CATALOGUE_FILE, Catalogue, load_catalogue, parse_day
 from service.pages_entity import EntityView, document_triples, entity_view, exists
 from service.pages_listings import data_sources, instances
@@ -39,25 +39,31 @@ class PagesState:
     vocabulary: Vocabulary
     usage: Usage | None = None
     accountabilities: list[Row] | None = None
+    report: pages_quality.SavedReport | None = None  # the build's validation report, if the store has one
+    shapes: pages_quality.ShapesView | None = None  # read on the first visit to /shapes
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 @blueprint.record_once
 def _build_state(setup: BlueprintSetupState) -> None:
     app_state = setup.app.extensions[application.EXTENSION]
-    catalogue = load_catalogue(app_state.store, _saved_catalogue(app_state))
-    setup.app.extensions[EXTENSION] = PagesState(catalogue, build_vocabulary(app_state.store))
+    folder = _saved_folder(app_state)
+    catalogue = load_catalogue(app_state.store, folder / CATALOGUE_FILE if folder else None)
+    vocabulary = build_vocabulary(app_state.store)
+    setup.app.extensions[EXTENSION] = PagesState(
+        catalogue, vocabulary, report=pages_quality.load_report(folder)
+    )
     for name in TEMPLATE_GLOBALS:
         setup.app.add_template_global(getattr(urls, name), name)
 
 
-def _saved_catalogue(app_state: application.AppState) -> Path | None:
-    """The catalogue file of the built store this app serves, if the app serves one."""
+def _saved_folder(app_state: application.AppState) -> Path | None:
+    """The folder of the built store this app serves (its catalogue and validation report), if any."""
     path = build.current_store(app_state.settings)
     key = app_state.manifest.get("key")
     if path is None or key is None or build.read_manifest(path).get("key") != key:
         return None
-    return path / CATALOGUE_FILE
+    return path
 
 
 def pages_state(app: Flask | None = None) -> PagesState:
@@ -175,7 +181,14 @@ def document(path: str) -> Response | str:
     at = day_arg()
     state = pages_state()
     view = entity_view(
-        _store(), state.catalogue, state.vocabulary, iri, at, page_arg("members_page"), page_arg("page")
+        _store(),
+        state.catalogue,
+        state.vocabulary,
+        iri,
+        at,
+        page_arg("members_page"),
+        page_arg("page"),
+        report=state.report,
     )
     headers = _alternates(
         {f.name: urls.doc_path(stem, f if f.name != "html" else None) for f in urls.DOC_FORMATS}
@@ -222,6 +235,49 @@ def ontology(ext: str) -> Response | str:
             state.usage = usage_counts(_store())
     html = render_template("ontology.html", vocabulary=state.vocabulary, usage=state.usage)
     return Response(html, mimetype="text/html", headers=headers)
+
+
+# --- shapes and the validation report -------------------------------------------------------------
+
+
+def _quality_format(ext: str, offered: tuple[str, ...]) -> str:
+    fmt = pages_quality.quality_format(ext, request.headers.get("Accept"), offered)
+    if fmt is None and ext:
+        abort(404)
+    if fmt is None:
+        abort(406, pages_quality.available(offered))
+    return fmt
+
+
+@blueprint.get("/shapes", defaults={"ext": ""})
+@blueprint.get("/shapes.<ext>")
+def shapes(ext: str) -> Response:
+    fmt = _quality_format(ext, ("html", "turtle"))
+    state = pages_state()
+    with state.lock:
+        if state.shapes is None:
+            state.shapes = pages_quality.shapes_view(application.state().settings.shapes_dir)
+    headers = pages_quality.quality_headers("/shapes", ("turtle",))
+    if fmt == "turtle":
+        return Response(state.shapes.turtle, content_type=pages_quality.CONTENT_TYPES[fmt], headers=headers)
+    return Response(render_template("shapes.html", view=state.shapes), mimetype="text/html", headers=headers)
+
+
+@blueprint.get("/validation", defaults={"ext": ""})
+@blueprint.get("/validation.<ext>")
+def validation_report(ext: str) -> Response:
+    fmt = _quality_format(ext, ("html", "json", "turtle"))
+    state = pages_state()
+    report, headers = state.report, pages_quality.quality_headers("/validation", ("json", "turtle"))
+    if fmt == "html":
+        view = pages_quality.validation_view(report, state.catalogue.label) if report is not None else None
+        return Response(render_template("validation.html", view=view), mimetype="text/html", headers=headers)
+    body = None if report is None else report.json_text if fmt == "json" else report.turtle()
+    if body is None:  # answered here, not by abort(), to keep Vary: Accept
+        return errors.error_response(
+            404, "Not Found", "no validation report is saved beside this store", headers
+        )
+    return Response(body, content_type=pages_quality.CONTENT_TYPES[fmt], headers=headers)
 
 
 # --- search, listings, about ----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from service import iris
 from service.pages_catalogue import Catalogue, parse_day, query
 from service.pages_ontology import Vocabulary
+from service.pages_quality import Finding, SavedReport, warnings_for
 from service.store import IRI, BNode, Row, Store, Term, Triple
 
 RDF_TYPE = iris.PREFIXES["rdf"] + "type"
@@ -101,7 +102,7 @@ class EntityView:
     sources: dict[str, list[str]]  # source IRI -> facts it backs
     outgoing: list[Statement]
     incoming: Page
-    warnings: list[str]
+    warnings: list[Finding]  # SHACL results about it, from the saved validation report
     as_of: AsOf | None
     labels: dict[str, str] = field(default_factory=dict)
 
@@ -268,13 +269,10 @@ def sources(store: Store, iri: str) -> dict[str, list[str]]:
     return {src: sorted(facts) for src, facts in sorted(backs.items())}
 
 
-def shacl_warnings(store: Store, iri: str) -> list[str]:
-    """SHACL results about `iri` from the stored validation report.
-
-    Hook: no validation report is stored yet, so there is nothing to show. When the report lands (a later
-    issue), query its graph here for `sh:focusNode ?this` and return the messages.
-    """
-    return []
+def shacl_warnings(report: SavedReport | None, iri: str) -> list[Finding]:
+    """The results of the build's validation report about `iri` (severity, shape name, message): the
+    report is saved beside the store and indexed by focus node when the pages load it."""
+    return warnings_for(report, iri)
 
 
 def document_triples(view: EntityView) -> list[Triple]:
@@ -332,6 +330,7 @@ def entity_view(
     at: dt.date | None = None,
     members_page: int = 1,
     triples_page: int = 1,
+    report: SavedReport | None = None,
 ) -> EntityView:
     """Everything the page (HTML or RDF) about `iri` shows."""
     labels = Labeller(store, catalogue, vocabulary)
@@ -362,7 +361,7 @@ def entity_view(
         sources=backing,
         outgoing=out,
         incoming=incoming(store, iri, triples_page, labels),
-        warnings=shacl_warnings(store, iri),
+        warnings=shacl_warnings(report, iri),
         as_of=_as_of(rels, founded, dissolved, at) if at is not None else None,
         labels=labels.known,
     )

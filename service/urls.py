@@ -9,6 +9,7 @@ Paths (documented in docs/uris.md, "Documents and formats"):
   /doc/{path}           the document about it (HTML unless Accept prefers RDF); /doc/{path}.{ext} one format
   /def, /def.{ext}      the ontology; /def#Term a term
   /class/{curie}        the instances of a class; /search, /search.json; /about
+  /shapes, /validation  the SHACL shapes and the build's report (HTML, .ttl; .json for the report)
   /openapi.json         the OpenAPI 3 description of the JSON endpoints (service/static/openapi.json)
 """
 

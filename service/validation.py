@@ -90,7 +90,8 @@ def _message(compiled: CompiledConstraint, row: Row) -> str:
         return f"{compiled.shape.name}: {compiled.constraint.component} not met"
 
     def fill(match: re.Match[str]) -> str:
+        # An unbound variable (e.g. no date where a body was never accountable at all) reads as "none".
         term = row.get(match.group(1))
-        return term.value if term is not None else match.group(0)
+        return term.value if term is not None else "none"
 
     return _TEMPLATE.sub(fill, template)

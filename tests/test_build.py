@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from rdflib import RDF, Graph
+from rdflib.namespace import SH as SHACL
 
 from service import build, iris, reasoning
 from service.config import Settings
@@ -116,3 +119,18 @@ def test_check_files_validates_without_a_store(project: Settings) -> None:
     report = build.check_files(project, [project.data_dir / "pcts.ttl"])
     assert report.conforms
     assert not (project.cache / "stores").exists()
+
+
+def test_build_saves_the_validation_report_beside_the_store(project: Settings) -> None:
+    result = build.build(project)
+    report = json.loads((result.path / "validation.json").read_text(encoding="utf-8"))
+    assert report["conforms"] is True and report["shapesChecked"] > 0
+    graph = Graph().parse(result.path / "validation.ttl", format="turtle")
+    assert (None, RDF.type, SHACL.ValidationReport) in graph
+    assert len(list(graph.objects(None, SHACL.result))) == len(report["results"])
+
+
+def test_build_without_validation_saves_no_report(project: Settings) -> None:
+    result = build.build(project.with_overrides(validate_on_build=False))
+    assert not (result.path / "validation.json").exists()
+    assert not (result.path / "validation.ttl").exists()
