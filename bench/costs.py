@@ -25,6 +25,11 @@ from tests.live import live_server
 STEP_TIMEOUT_S = 900.0
 
 
+def _gist(stderr: str, lines: int = 4) -> str:
+    """The first lines of a failure, on one line, so that it fits a Markdown table cell."""
+    return " / ".join(line.strip() for line in stderr.strip().splitlines()[:lines]).replace("|", "\\|")
+
+
 class StepFailedError(RuntimeError):
     pass
 
@@ -38,9 +43,9 @@ def _timed(command: list[str], env: dict[str, str], timeout: float) -> tuple[flo
     except subprocess.TimeoutExpired as exc:
         raise StepFailedError(f"{' '.join(command[1:])}: over {timeout:.0f} s") from exc
     if out.returncode not in (0, 1):
-        raise StepFailedError(f"{' '.join(command[1:])}: exit {out.returncode}: {out.stderr.strip()[-500:]}")
+        raise StepFailedError(f"{' '.join(command[1:])}: exit {out.returncode}: {_gist(out.stderr)}")
     if out.returncode == 1 and command[1] == "build":
-        raise StepFailedError(f"build failed: {out.stderr.strip()[-500:]}")
+        raise StepFailedError(f"build failed: {_gist(out.stderr)}")
     return time.perf_counter() - started, out.returncode
 
 
