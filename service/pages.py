@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from service import app as application
 from service import build, conneg, errors, iris, pages_quality, urls
+from service.page_cache import DocumentCache
 from service.pages_catalogue import CATALOGUE_FILE, Catalogue, load_catalogue, parse_day
 from service.pages_entity import EntityView, document_triples, entity_view, exists
 from service.pages_listings import data_sources, instances
@@ -41,6 +42,7 @@ class PagesState:
     accountabilities: list[Row] | None = None
     report: pages_quality.SavedReport | None = None  # the build's validation report, if the store has one
     shapes: pages_quality.ShapesView | None = None  # read on the first visit to /shapes
+    documents: DocumentCache = field(default_factory=DocumentCache)  # rendered /doc/ bodies
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -130,7 +132,7 @@ def _alternates(link_of: dict[str, str]) -> dict[str, str]:
     return {"Link": ", ".join(links), "Vary": "Accept"}
 
 
-def rdf_response(text: str, fmt: urls.DocFormat, headers: dict[str, str]) -> Response:
+def rdf_response(text: str | bytes, fmt: urls.DocFormat, headers: dict[str, str]) -> Response:
     charset = "; charset=utf-8" if fmt.name in ("turtle", "ntriples", "rdfxml") else ""
     response = Response(text, content_type=fmt.media_type + charset)
     response.headers.update(headers)
@@ -179,26 +181,29 @@ def document(path: str) -> Response | str:
     iri = _known_iri(stem)
     fmt = chosen_format(explicit)
     at = day_arg()
-    state = pages_state()
-    view = entity_view(
-        _store(),
-        state.catalogue,
-        state.vocabulary,
-        iri,
-        at,
-        page_arg("members_page"),
-        page_arg("page"),
-        report=state.report,
-    )
+    members_page, triples_page = page_arg("members_page"), page_arg("page")
     headers = _alternates(
         {f.name: urls.doc_path(stem, f if f.name != "html" else None) for f in urls.DOC_FORMATS}
     )
     if explicit is None:
         headers["Content-Location"] = urls.doc_path(stem, fmt if fmt.name != "html" else None)
+    key = (request.script_root, iri, fmt.name, at, members_page, triples_page, dt.date.today())
+    body = pages_state().documents.get_or_make(
+        key, lambda: _document_body(iri, fmt.name, at, members_page, triples_page)
+    )
     if fmt.name != "html":
-        return rdf_response(serialize(document_triples(view), fmt.name), fmt, headers)
-    html = render_entity(view, at)
-    return Response(html, mimetype="text/html", headers=headers)
+        return rdf_response(body, fmt, headers)
+    return Response(body, mimetype="text/html", headers=headers)
+
+
+def _document_body(iri: str, fmt: str, at: dt.date | None, members_page: int, triples_page: int) -> bytes:
+    state = pages_state()
+    view = entity_view(
+        _store(), state.catalogue, state.vocabulary, iri, at, members_page, triples_page, report=state.report
+    )
+    if fmt != "html":
+        return serialize(document_triples(view), fmt).encode("utf-8")
+    return render_entity(view, at).encode("utf-8")
 
 
 def render_entity(view: EntityView, at: dt.date | None) -> str:
