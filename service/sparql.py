@@ -273,9 +273,14 @@ def run_query(operation: Operation) -> Response:
 def _streamed(answer: Answer, headers: dict[str, str], sparql: str, started: float) -> Response:
     metrics = application.state().metrics
     finish = answer.close
+    observed: list[bool] = []
 
     def close() -> None:
+        # Called twice: by the Answer when its body runs out, and by the WSGI server; count it once.
         finish()
+        if observed:
+            return
+        observed.append(True)
         rows = answer.done.rows if answer.done else None
         outcome = "ok" if answer.done else "aborted"
         metrics.observe_query(sparql, time.perf_counter() - started, rows, outcome)

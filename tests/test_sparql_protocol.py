@@ -286,3 +286,15 @@ def test_query_editor_page(sparql_client: FlaskClient) -> None:
     for src in sources:
         with sparql_client.get(src) as asset:
             assert asset.status_code == 200
+
+
+def test_each_query_is_counted_and_logged_once() -> None:
+    app = make_app()
+    metrics = app.extensions["nhskg"].metrics
+    client = app.test_client()
+    for _ in range(3):
+        response = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
+        assert response.get_json()["boolean"] is True
+        response.close()  # as a WSGI server does after the body has run out
+    assert metrics.queries["ok"] == 3
+    assert metrics.queries["aborted"] == 0
