@@ -12,34 +12,12 @@ from collections import defaultdict
 from xml.sax.saxutils import escape, quoteattr
 
 from service import iris
+from service.result_writers import jsonld_term
 from service.store import IRI, XSD_STRING, BNode, Literal, Term, Triple
 
 RDF = iris.PREFIXES["rdf"]
 _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _XML_NAME = re.compile(r"^(.*[/#])([A-Za-z_][A-Za-z0-9_.-]*)$")
-_ECHARS = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-
-
-def _string(text: str) -> str:
-    escaped = "".join(
-        _ECHARS.get(ch, ch) if ch in _ECHARS or ch >= " " else f"\\u{ord(ch):04X}" for ch in text
-    )
-    return f'"{escaped}"'
-
-
-def _iri_ref(iri: str) -> str:
-    return "<" + "".join(f"\\u{ord(c):04X}" if c in '<>"{}|^`\\ ' or c < " " else c for c in iri) + ">"
-
-
-def _nt_term(term: Term) -> str:
-    if isinstance(term, IRI):
-        return _iri_ref(term.value)
-    if isinstance(term, BNode):
-        return f"_:{term.id}"
-    text = _string(term.value)
-    if term.language:
-        return f"{text}@{term.language}"
-    return text if term.datatype == XSD_STRING else f"{text}^^{_iri_ref(term.datatype)}"
 
 
 def _sorted(triples: list[Triple]) -> list[Triple]:
@@ -51,16 +29,14 @@ def _sorted(triples: list[Triple]) -> list[Triple]:
 
 
 def ntriples(triples: list[Triple]) -> str:
-    return "".join(
-        f"{_nt_term(t.subject)} {_nt_term(t.predicate)} {_nt_term(t.object)} .\n" for t in _sorted(triples)
-    )
+    return "".join(f"{t.subject.n3()} {t.predicate.n3()} {t.object.n3()} .\n" for t in _sorted(triples))
 
 
 def _short(iri: str, prefixes: list[tuple[str, str]]) -> str:
     for prefix, ns in prefixes:
         if iri.startswith(ns) and _LOCAL.match(iri[len(ns) :]):
             return f"{prefix}:{iri[len(ns) :]}"
-    return _iri_ref(iri)
+    return IRI(iri).n3()
 
 
 def turtle(triples: list[Triple]) -> str:
@@ -74,8 +50,8 @@ def turtle(triples: list[Triple]) -> str:
         if isinstance(value, IRI):
             return _short(value.value, prefixes)
         if isinstance(value, Literal) and not value.language and value.datatype != XSD_STRING:
-            return f"{_string(value.value)}^^{_short(value.datatype, prefixes)}"
-        return _nt_term(value)
+            return f"{Literal(value.value).n3()}^^{_short(value.datatype, prefixes)}"
+        return value.n3()
 
     for subject, group in by_subject.items():
         parts = []
@@ -86,27 +62,15 @@ def turtle(triples: list[Triple]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _jsonld_value(term: Term) -> dict[str, str]:
-    if isinstance(term, IRI):
-        return {"@id": term.value}
-    if isinstance(term, BNode):
-        return {"@id": f"_:{term.id}"}
-    if term.language:
-        return {"@value": term.value, "@language": term.language}
-    if term.datatype != XSD_STRING:
-        return {"@value": term.value, "@type": term.datatype}
-    return {"@value": term.value}
-
-
 def jsonld(triples: list[Triple]) -> str:
     """Expanded JSON-LD (full IRIs, no context to fetch): what every JSON-LD processor reads as is."""
     nodes: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
     for t in _sorted(triples):
-        node = nodes[_jsonld_value(t.subject)["@id"]]
+        node = nodes[jsonld_term(t.subject)["@id"]]
         if t.predicate.value == RDF + "type" and isinstance(t.object, IRI):
             node["@type"].append(t.object.value)
         else:
-            node[t.predicate.value].append(_jsonld_value(t.object))
+            node[t.predicate.value].append(jsonld_term(t.object))
     graph = [{"@id": s, **props} for s, props in nodes.items()]
     return json.dumps(graph, indent=1, ensure_ascii=False)
 

@@ -60,34 +60,16 @@ def _batched(items: Iterable[str], size: int = CHUNK_ROWS) -> Iterator[bytes]:
 # --- terms ------------------------------------------------------------------------------------------
 
 
-def nt_string(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
-
-
 def nt_term(term: Term) -> str:
-    """A term in N-Triples syntax."""
-    if isinstance(term, IRI):
-        return f"<{term.value}>"
-    if isinstance(term, BNode):
-        return f"_:{_bnode_label(term)}"
-    if term.language:
-        return f"{nt_string(term.value)}@{term.language}"
-    if term.datatype == XSD_STRING:
-        return nt_string(term.value)
-    return f"{nt_string(term.value)}^^<{term.datatype}>"
-
-
-def _bnode_label(node: BNode) -> str:
-    """A label valid in N-Triples, Turtle and as an XML name: oxigraph's ids may start with a digit."""
-    return node.id if node.id[:1].isalpha() else f"b{node.id}"
+    """A term in N-Triples syntax (also SPARQL TSV's)."""
+    return term.n3()
 
 
 def json_term(term: Term) -> dict[str, str]:
     if isinstance(term, IRI):
         return {"type": "uri", "value": term.value}
     if isinstance(term, BNode):
-        return {"type": "bnode", "value": _bnode_label(term)}
+        return {"type": "bnode", "value": term.label}
     out = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
@@ -140,7 +122,7 @@ def _xml_term(term: Term) -> str:
     if isinstance(term, IRI):
         return f"<uri>{escape(term.value)}</uri>"
     if isinstance(term, BNode):
-        return f"<bnode>{escape(_bnode_label(term))}</bnode>"
+        return f"<bnode>{escape(term.label)}</bnode>"
     if term.language:
         return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
     if term.datatype in (XSD_STRING, RDF_LANG_STRING):
@@ -167,7 +149,7 @@ def _xml_solutions(variables: list[str], rows: Capped[Row]) -> Iterator[bytes]:
 
 def _csv_value(term: Term) -> str:
     if isinstance(term, BNode):
-        return f"_:{_bnode_label(term)}"
+        return f"_:{term.label}"
     return term.value
 
 
@@ -254,11 +236,11 @@ def _turtle(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> Iterator[
     yield from _batched(statements())
 
 
-def _jsonld_object(term: Term) -> dict[str, str]:
+def jsonld_term(term: Term) -> dict[str, str]:
     if isinstance(term, IRI):
         return {"@id": term.value}
     if isinstance(term, BNode):
-        return {"@id": f"_:{_bnode_label(term)}"}
+        return {"@id": f"_:{term.label}"}
     if term.language:
         return {"@value": term.value, "@language": term.language}
     if term.datatype == XSD_STRING:
@@ -270,7 +252,7 @@ def _jsonld(triples: Iterable[Triple]) -> Iterator[bytes]:
     """Expanded JSON-LD: one node object per triple, which any JSON-LD processor merges by @id."""
     nodes = (
         ("[\n" if i == 0 else ",\n")
-        + json.dumps({"@id": _jsonld_object(t.subject)["@id"], t.predicate.value: [_jsonld_object(t.object)]})
+        + json.dumps({"@id": jsonld_term(t.subject)["@id"], t.predicate.value: [jsonld_term(t.object)]})
         for i, t in enumerate(triples)
     )
     empty = True
@@ -289,7 +271,7 @@ def _rdfxml_property(predicate: IRI, obj: Term) -> str:
     if isinstance(obj, IRI):
         return f"{open_tag} rdf:resource={quoteattr(obj.value)}/>"
     if isinstance(obj, BNode):
-        return f"{open_tag} rdf:nodeID={quoteattr(_bnode_label(obj))}/>"
+        return f"{open_tag} rdf:nodeID={quoteattr(obj.label)}/>"
     if obj.language:
         open_tag += f" xml:lang={quoteattr(obj.language)}"
     elif obj.datatype != XSD_STRING:
@@ -305,7 +287,7 @@ def _rdfxml(triples: Iterable[Triple]) -> Iterator[bytes]:
             about = (
                 f"rdf:about={quoteattr(t.subject.value)}"
                 if isinstance(t.subject, IRI)
-                else f"rdf:nodeID={quoteattr(_bnode_label(t.subject))}"
+                else f"rdf:nodeID={quoteattr(t.subject.label)}"
             )
             yield f"<rdf:Description {about}>{_rdfxml_property(t.predicate, t.object)}</rdf:Description>\n"
 

@@ -23,12 +23,24 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _BLANK_NODE_LINE = re.compile(rb"^_:|> _:\S+ \.$")
 
 
+# N-Triples escapes: the one serialisation of terms, used by every writer of ours (results, pages, shapes).
+_ECHARS = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_IRI_ESCAPED = set('<>"{}|^`\\ ')
+
+
+def _quoted(text: str) -> str:
+    return '"' + "".join(_ECHARS.get(ch) or (ch if ch >= " " else f"\\u{ord(ch):04X}") for ch in text) + '"'
+
+
 @dataclass(frozen=True, slots=True)
 class IRI:
     value: str
 
     def n3(self) -> str:
-        return f"<{self.value}>"
+        """An IRIREF; the characters N-Triples forbids in one are written as \\u escapes."""
+        return (
+            "<" + "".join(f"\\u{ord(c):04X}" if c in _IRI_ESCAPED or c < " " else c for c in self.value) + ">"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +51,13 @@ class BNode:
     def value(self) -> str:
         return self.id
 
+    @property
+    def label(self) -> str:
+        """A label valid in N-Triples, Turtle and as an XML name: oxigraph's ids may start with a digit."""
+        return self.id if self.id[:1].isalpha() else f"b{self.id}"
+
     def n3(self) -> str:
-        return f"_:{self.id}"
+        return f"_:{self.label}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +71,11 @@ class Literal:
             object.__setattr__(self, "datatype", RDF_LANG_STRING)
 
     def n3(self) -> str:
-        escaped = self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
         if self.language:
-            return f'"{escaped}"@{self.language}'
+            return f"{_quoted(self.value)}@{self.language}"
         if self.datatype == XSD_STRING:
-            return f'"{escaped}"'
-        return f'"{escaped}"^^<{self.datatype}>'
+            return _quoted(self.value)
+        return f"{_quoted(self.value)}^^{IRI(self.datatype).n3()}"
 
 
 Term = IRI | BNode | Literal
