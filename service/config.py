@@ -37,6 +37,7 @@ class Settings:
     max_request_bytes: int = 1_000_000
     max_concurrent_queries: int = 8
     query_queue_seconds: float = 2.0
+    result_cache_mb: int = 64
     service_allowlist: tuple[str, ...] = ()
     extra_graphs: tuple[tuple[str, Path], ...] = ()
     validate_on_build: bool = True
@@ -70,6 +71,8 @@ class Settings:
             raise SettingsError(f"workers must be at least 1, not {self.workers}")
         if self.query_queue_seconds < 0:
             raise SettingsError(f"query_queue_seconds must not be negative, not {self.query_queue_seconds}")
+        if self.result_cache_mb < 0:
+            raise SettingsError(f"result_cache_mb must not be negative, not {self.result_cache_mb}")
         if self.query_timeout <= 0:
             raise SettingsError(f"query_timeout must be positive, not {self.query_timeout}")
         for name in ("max_result_rows", "max_request_bytes", "max_concurrent_queries"):
@@ -102,6 +105,7 @@ _CONVERTERS = {
     "max_request_bytes": int,
     "max_concurrent_queries": int,
     "query_queue_seconds": float,
+    "result_cache_mb": int,
     "service_allowlist": lambda text: tuple(s for s in text.split() if s),
     "validate_on_build": lambda text: text.lower() not in ("0", "false", "no", "off"),
 }

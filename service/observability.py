@@ -24,7 +24,7 @@ from flask import Blueprint, Flask, Response, g, request
 query_log = logging.getLogger("nhskg.query")
 
 # Every outcome a query can have, so that each counter exists (at 0) from the start.
-OUTCOMES = ("ok", "aborted", "syntax", "rejected", "timeout", "busy", "error")
+OUTCOMES = ("ok", "cached", "aborted", "syntax", "rejected", "timeout", "busy", "error")
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 # No inline script anywhere; JSON-LD data blocks are not script execution. Styles may be inline for the

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from service import app as application
 from service import build, conneg, errors, iris, pages_quality, urls
-from service.page_cache import DocumentCache
+from service.bounded_cache import BoundedCache, document_cache
 from service.pages_catalogue import CATALOGUE_FILE, Catalogue, load_catalogue, parse_day
 from service.pages_entity import EntityView, document_triples, entity_view, exists
 from service.pages_listings import data_sources, instances
@@ -42,7 +42,7 @@ class PagesState:
     accountabilities: list[Row] | None = None
     report: pages_quality.SavedReport | None = None  # the build's validation report, if the store has one
     shapes: pages_quality.ShapesView | None = None  # read on the first visit to /shapes
-    documents: DocumentCache = field(default_factory=DocumentCache)  # rendered /doc/ bodies
+    documents: BoundedCache[bytes] = field(default_factory=document_cache)  # rendered /doc/ bodies
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 

@@ -23,8 +23,9 @@ from flask import Blueprint, Request, Response, render_template, request, url_fo
 from flask.sansio.blueprints import BlueprintSetupState
 
 from service import app as application
-from service import build, conneg, errors, iris, service_description
+from service import build, conneg, errors, iris, result_cache, service_description
 from service.governor import Answer, BusyError, Governor, QueryError, QueryJob, QueryTimeoutError
+from service.result_cache import KeptAnswer, ResultCache
 
 EXTENSION = "nhskg.sparql"
 FORM = "application/x-www-form-urlencoded"
@@ -56,6 +57,7 @@ class ProtocolError(Exception):
 @dataclass
 class SparqlState:
     governor: Governor
+    results: ResultCache | None = None  # None: answers are not kept
     graph_counts: dict[str, int] | None = None
 
 
@@ -243,9 +245,34 @@ def add_cors(response: Response) -> Response:
 
 def run_query(operation: Operation) -> Response:
     assert operation.query is not None  # noqa: S101 - run_query is only called with a query
+    job = _job(operation)
+    headers = {"X-SPARQL-Max-Rows": str(job.max_rows)}
+    if request.method == "GET":
+        headers |= validators(job)
+        if not_modified(request, headers):
+            return Response(status=304, headers=headers)
+    started = time.perf_counter()
+    cache = sparql_state().results
+    wanted = result_cache.directives(request.headers.get("Cache-Control"), request.headers.get("Pragma"))
+    kept = cache.lookup(job) if cache is not None and wanted.reuse else None
+    if kept is not None:
+        return _kept(kept, headers, job.sparql, started)
+    if cache is not None:
+        headers["Cache-Status"] = result_cache.MISS if wanted.reuse else result_cache.BYPASS
+    try:
+        answer = sparql_state().governor.run(job)
+    except QueryError as exc:
+        seconds = time.perf_counter() - started
+        application.state().metrics.observe_query(job.sparql, seconds, None, exc.outcome)
+        raise failed(exc) from exc
+    return _streamed(answer, headers, job, started, cache if wanted.store else None)
+
+
+def _job(operation: Operation) -> QueryJob:
+    assert operation.query is not None  # noqa: S101 - checked by the caller
     solution, graph = result_formats(request)
     settings = application.state().settings
-    job = QueryJob(
+    return QueryJob(
         operation.query,
         operation.default_graph_uris,
         operation.named_graph_uris,
@@ -255,24 +282,27 @@ def run_query(operation: Operation) -> Response:
         settings.service_allowlist,
         settings.canonical_base + "sparql",
     )
-    headers = {"X-SPARQL-Max-Rows": str(job.max_rows)}
-    if request.method == "GET":
-        headers |= validators(job)
-        if not_modified(request, headers):
-            return Response(status=304, headers=headers)
-    started = time.perf_counter()
-    try:
-        answer = sparql_state().governor.run(job)
-    except QueryError as exc:
-        seconds = time.perf_counter() - started
-        application.state().metrics.observe_query(job.sparql, seconds, None, exc.outcome)
-        raise failed(exc) from exc
-    return _streamed(answer, headers, job.sparql, started)
 
 
-def _streamed(answer: Answer, headers: dict[str, str], sparql: str, started: float) -> Response:
+def _content_type(fmt: str) -> str:
+    media_type = conneg.MEDIA_TYPE_OF[fmt]
+    return media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
+
+
+def _kept(kept: KeptAnswer, headers: dict[str, str], sparql: str, started: float) -> Response:
+    """A kept answer: the same bytes a fresh evaluation would send."""
+    metrics = application.state().metrics
+    metrics.observe_query(sparql, time.perf_counter() - started, kept.rows, "cached")
+    headers = {**headers, "Cache-Status": result_cache.HIT}
+    return Response(kept.body, status=200, content_type=_content_type(kept.format), headers=headers)
+
+
+def _streamed(
+    answer: Answer, headers: dict[str, str], job: QueryJob, started: float, cache: ResultCache | None
+) -> Response:
     metrics = application.state().metrics
     finish = answer.close
+    body, keep = cache.recording(job, answer) if cache is not None else (iter(answer), lambda: None)
     observed: list[bool] = []
 
     def close() -> None:
@@ -283,12 +313,13 @@ def _streamed(answer: Answer, headers: dict[str, str], sparql: str, started: flo
         observed.append(True)
         rows = answer.done.rows if answer.done else None
         outcome = "ok" if answer.done else "aborted"
-        metrics.observe_query(sparql, time.perf_counter() - started, rows, outcome)
+        metrics.observe_query(job.sparql, time.perf_counter() - started, rows, outcome)
+        keep()
 
     answer.close = close  # type: ignore[method-assign]
-    media_type = conneg.MEDIA_TYPE_OF[answer.head.format]
-    content_type = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
-    return Response(answer, status=200, content_type=content_type, headers=headers)
+    response = Response(body, status=200, content_type=_content_type(answer.head.format), headers=headers)
+    response.call_on_close(close)
+    return response
 
 
 def describe_service() -> Response:
@@ -353,7 +384,8 @@ def _install(setup: BlueprintSetupState) -> None:
         governor = Governor.in_process(
             app_state.store, settings.max_concurrent_queries, settings.query_queue_seconds
         )
-    app.extensions[EXTENSION] = SparqlState(governor)
+    kept = settings.result_cache_mb * 1024 * 1024
+    app.extensions[EXTENSION] = SparqlState(governor, ResultCache(kept) if kept else None)
 
 
 blueprint.record_once(_install)

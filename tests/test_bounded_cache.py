@@ -1,14 +1,14 @@
-"""The rendered-document cache: bounded by bytes, least recently used out, and invisible to readers."""
+"""The bounded cache of documents and query answers: by bytes, least recently used out, invisible."""
 
 from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from service.page_cache import DocumentCache
+from service.bounded_cache import document_cache
 
 
 def test_a_second_get_is_served_from_the_cache() -> None:
-    cache = DocumentCache()
+    cache = document_cache()
     made: list[str] = []
 
     def make() -> bytes:
@@ -20,7 +20,7 @@ def test_a_second_get_is_served_from_the_cache() -> None:
 
 
 def test_the_least_recently_used_go_first_once_full() -> None:
-    cache = DocumentCache(max_bytes=200)  # holds eight 25-byte bodies
+    cache = document_cache(max_bytes=200)  # holds eight 25-byte bodies
     for key in "abcdefghi":
         cache.get_or_make(key, lambda: b"x" * 25)
     assert list(cache.entries) == list("bcdefghi")
@@ -31,7 +31,7 @@ def test_the_least_recently_used_go_first_once_full() -> None:
 
 
 def test_a_body_too_large_to_hold_is_returned_but_not_kept() -> None:
-    cache = DocumentCache(max_bytes=80)
+    cache = document_cache(max_bytes=80)
     assert cache.get_or_make("big", lambda: b"x" * 11) == b"x" * 11
     assert "big" not in cache.entries
 
