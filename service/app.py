@@ -24,6 +24,7 @@ class AppState:
     manifest: dict[str, object]
     metrics: observability.Metrics = field(default_factory=observability.Metrics)
     store_path: Path | None = None  # the folder of an on-disk store, watched by /healthz
+    engine: Path | None = None  # the socket folder of the server's query engine, if it has one
 
     @property
     def data_version(self) -> str:
@@ -31,9 +32,13 @@ class AppState:
 
 
 def create_app(
-    settings: Settings, store: Store | None = None, manifest: dict[str, object] | None = None
+    settings: Settings,
+    store: Store | None = None,
+    manifest: dict[str, object] | None = None,
+    engine: Path | None = None,
 ) -> Flask:
-    """A configured app. Without a store, open the built one for the current inputs read-only."""
+    """A configured app. Without a store, open the built one for the current inputs read-only. `engine`
+    is the socket folder of a query engine started by the server (without one, the app starts its own)."""
     settings = settings.validated()
     store_path = None
     if store is None:
@@ -45,7 +50,7 @@ def create_app(
         manifest = build.read_manifest(path)
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=settings.max_request_bytes, JSON_SORT_KEYS=False)
-    app_state = AppState(settings, store, manifest or {}, store_path=store_path)
+    app_state = AppState(settings, store, manifest or {}, store_path=store_path, engine=engine)
     app.extensions[EXTENSION] = app_state
     observability.install(app, app_state.metrics)
     app.register_blueprint(home.blueprint)

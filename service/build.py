@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 MANIFEST = "manifest.json"
 LAST_GOOD = "LAST_GOOD"
 DB = "oxigraph"
+QUADS = "quads.nq"  # every quad as N-Quads, which the query engine loads into memory
+STORE_FORMAT = 2  # part of the key: 2 added QUADS
 RULES_DIR = Path(__file__).parent / "queries" / "rules"
 
 Progress = Callable[[str], None]
@@ -69,7 +71,8 @@ def _code_files(settings: Settings) -> list[Path]:
 
 def input_key(settings: Settings) -> str:
     """A hash of everything a store is built from; equal keys mean an identical store."""
-    digest = hashlib.sha256(f"nhskg {__version__} validate={settings.validate_on_build}\n".encode())
+    head = f"nhskg {__version__} format={STORE_FORMAT} validate={settings.validate_on_build}\n"
+    digest = hashlib.sha256(head.encode())
     for graph, path in input_files(settings):
         digest.update(f"{graph}\n{path.name}\n".encode())
         digest.update(_file_digest(path))
@@ -163,7 +166,7 @@ def _build_into(settings: Settings, folder: Path, key: str, progress: Progress) 
         pages_catalogue.build_catalogue(store), folder / pages_catalogue.CATALOGUE_FILE
     )
     progress("writing the store to disk")
-    store.save_to(folder / DB)
+    store.save_to(folder / DB, folder / QUADS)
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
     return manifest
 

@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from service import iris
 
@@ -38,6 +38,7 @@ class Settings:
     max_concurrent_queries: int = 8
     query_queue_seconds: float = 2.0
     result_cache_mb: int = 64
+    query_store: Literal["memory", "disk"] = "memory"
     service_allowlist: tuple[str, ...] = ()
     extra_graphs: tuple[tuple[str, Path], ...] = ()
     validate_on_build: bool = True
@@ -71,6 +72,8 @@ class Settings:
             raise SettingsError(f"workers must be at least 1, not {self.workers}")
         if self.query_queue_seconds < 0:
             raise SettingsError(f"query_queue_seconds must not be negative, not {self.query_queue_seconds}")
+        if self.query_store not in ("memory", "disk"):
+            raise SettingsError(f"query_store must be memory or disk, not {self.query_store!r}")
         if self.result_cache_mb < 0:
             raise SettingsError(f"result_cache_mb must not be negative, not {self.result_cache_mb}")
         if self.query_timeout <= 0:
@@ -106,6 +109,7 @@ _CONVERTERS = {
     "max_concurrent_queries": int,
     "query_queue_seconds": float,
     "result_cache_mb": int,
+    "query_store": str,
     "service_allowlist": lambda text: tuple(s for s in text.split() if s),
     "validate_on_build": lambda text: text.lower() not in ("0", "false", "no", "off"),
 }

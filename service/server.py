@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from service import observability
+from service import build, observability
 from service.app import create_app
 from service.config import Settings
+from service.query_engine import Engine
 
 PAGE_THREADS = 2
 # The Combined Log Format (what log tools read), then the time taken in milliseconds.
@@ -23,10 +25,12 @@ def threads_per_worker(settings: Settings) -> int:
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
-    """Each worker calls the factory itself, so each opens its own read-only view of the store."""
+    """Each worker calls the factory itself, so each opens its own read-only view of the store; all of
+    them send user queries to the one query engine the server started."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, engine: Path | None) -> None:
         self._settings = settings
+        self._engine = engine
         super().__init__()
 
     def load_config(self) -> None:
@@ -52,14 +56,20 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Flask:
         observability.configure_logging()
-        return create_app(self._settings)
+        return create_app(self._settings, engine=self._engine)
 
 
 def serve(settings: Settings, dev: bool = False) -> None:
     if dev:
         create_app(settings).run(host=settings.host, port=settings.port, debug=False, use_reloader=True)
         return
-    _Gunicorn(settings).run()
+    store = build.current_store(settings)
+    engine = Engine.start(store, settings.query_store) if store is not None else None
+    try:
+        _Gunicorn(settings, engine.folder if engine else None).run()
+    finally:
+        if engine is not None:
+            engine.stop()
 
 
 def wsgi_app(**_: Any) -> Flask:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+import weakref
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -24,7 +25,9 @@ from flask.sansio.blueprints import BlueprintSetupState
 
 from service import app as application
 from service import build, conneg, errors, iris, result_cache, service_description
-from service.governor import Answer, BusyError, Governor, QueryError, QueryJob, QueryTimeoutError
+from service.governor import Answer, Governor
+from service.query_engine import Engine
+from service.query_jobs import BusyError, QueryError, QueryJob, QueryTimeoutError
 from service.result_cache import KeptAnswer, ResultCache
 
 EXTENSION = "nhskg.sparql"
@@ -368,17 +371,21 @@ def query_editor() -> str:
 
 
 def _install(setup: BlueprintSetupState) -> None:
-    """Create this process's governor: worker processes over the built store, else in-process."""
+    """Create this process's governor: over the server's query engine, else over an engine of its own
+    for the built store, else (an app made with a store in hand) in-process."""
     app = setup.app
     app_state = app.extensions[application.EXTENSION]
     settings = app_state.settings
+    engine = app_state.engine
     path = build.current_store(settings)
     key = app_state.manifest.get("key")
-    if path is not None and key is not None and build.read_manifest(path).get("key") == key:
+    if engine is None and path is not None and key and build.read_manifest(path).get("key") == key:
+        own = Engine.start(path, settings.query_store)
+        weakref.finalize(app, own.stop)  # with the app, or at exit
+        engine = own.folder
+    if engine is not None:
         slots = settings.query_slots_per_worker
-        governor = Governor.with_processes(
-            path / build.DB, slots, settings.query_timeout, settings.query_queue_seconds
-        )
+        governor = Governor.with_engine(engine, slots, settings.query_timeout, settings.query_queue_seconds)
         governor.warm_up()
     else:
         governor = Governor.in_process(

@@ -24,12 +24,23 @@ _BLANK_NODE_LINE = re.compile(rb"^_:|> _:\S+ \.$")
 
 
 # N-Triples escapes: the one serialisation of terms, used by every writer of ours (results, pages, shapes).
+# Most terms need none, so a regular expression finds the few that do.
 _ECHARS = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-_IRI_ESCAPED = set('<>"{}|^`\\ ')
+_LITERAL_ESCAPED = re.compile(r'[\\"\x00-\x1f]')
+_IRI_ESCAPED = re.compile(r'[<>"{}|^`\\ \x00-\x1f]')
+
+
+def _echar(match: re.Match[str]) -> str:
+    ch = match.group()
+    return _ECHARS.get(ch) or f"\\u{ord(ch):04X}"
+
+
+def _uchar(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04X}"
 
 
 def _quoted(text: str) -> str:
-    return '"' + "".join(_ECHARS.get(ch) or (ch if ch >= " " else f"\\u{ord(ch):04X}") for ch in text) + '"'
+    return '"' + _LITERAL_ESCAPED.sub(_echar, text) + '"'
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +49,7 @@ class IRI:
 
     def n3(self) -> str:
         """An IRIREF; the characters N-Triples forbids in one are written as \\u escapes."""
-        return (
-            "<" + "".join(f"\\u{ord(c):04X}" if c in _IRI_ESCAPED or c < " " else c for c in self.value) + ">"
-        )
+        return "<" + _IRI_ESCAPED.sub(_uchar, self.value) + ">"
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +307,16 @@ class OxigraphStore:
         return cls(ox.Store(str(path)))
 
     @classmethod
+    def from_dump(cls, path: Path) -> OxigraphStore:
+        """A new in-memory store holding every quad of an N-Quads file that `save_to` wrote."""
+        store = ox.Store()
+        try:
+            store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError) as exc:
+            raise StoreUnavailableError(f"cannot load the store dump {path}: {exc}") from exc
+        return cls(store)
+
+    @classmethod
     def open_read_only(cls, path: Path) -> OxigraphStore:
         if not path.is_dir():
             raise StoreUnavailableError(f"no store at {path}")
@@ -358,18 +377,15 @@ class OxigraphStore:
                 self._store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
         return len(lines)
 
-    def save_to(self, path: Path) -> None:
-        """Write every quad into a new on-disk store at `path` (the build computes in memory, where
-        queries run several times faster than on RocksDB, and persists once at the end)."""
-        dump = path.with_name(path.name + ".nq")
-        try:
-            self._store.dump(str(dump), ox.RdfFormat.N_QUADS)
-            disk = ox.Store(str(path))
-            disk.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
-            disk.flush()
-            disk.optimize()
-        finally:
-            dump.unlink(missing_ok=True)
+    def save_to(self, path: Path, dump: Path) -> None:
+        """Write every quad into a new on-disk store at `path`, and as N-Quads to `dump` (the build computes
+        in memory, where queries run several times faster than on RocksDB, and persists once at the end;
+        the query engine loads the dump back into memory)."""
+        self._store.dump(str(dump), ox.RdfFormat.N_QUADS)
+        disk = ox.Store(str(path))
+        disk.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        disk.flush()
+        disk.optimize()
 
     def update(self, sparql: str) -> None:
         self._store.update(sparql)

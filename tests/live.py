@@ -96,14 +96,27 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def wait_for_children(pid: int, count: int, timeout: float = 30.0) -> list[int]:
-    """The children of `pid` once there are `count` of them (gunicorn starts workers one by one, and
-    /healthz answers as soon as the first is up)."""
+def is_query_engine(pid: int) -> bool:
+    """Whether a process is part of the query engine (service.query_engine), not a web worker."""
+    try:
+        return b"service.query_engine" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def web_workers(pid: int) -> list[int]:
+    """A server's gunicorn workers: the arbiter's children other than the query engine."""
+    return [child for child in children(pid) if not is_query_engine(child)]
+
+
+def wait_for_workers(pid: int, count: int, timeout: float = 30.0) -> list[int]:
+    """The web workers of the server `pid` once there are `count` of them (gunicorn starts workers one
+    by one, and /healthz answers as soon as the first is up)."""
     deadline = time.monotonic() + timeout
-    found = children(pid)
+    found = web_workers(pid)
     while len(found) < count and time.monotonic() < deadline:
         time.sleep(0.1)
-        found = children(pid)
+        found = web_workers(pid)
     return found
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from service.store import OxigraphStore
-from tests.live import NHSKG, children, live_server, raw_get, wait_for_children
+from tests.live import NHSKG, live_server, raw_get, wait_for_workers, web_workers
 from tests.sparql_fixtures import PROJECT
 
 pytestmark = pytest.mark.e2e
@@ -126,7 +126,7 @@ def test_a_killed_worker_is_replaced_and_only_requests_in_flight_fail(project: d
                 failures.append(repr(exc))
 
     with live_server(project, ["--workers", "2"]) as server:
-        workers = wait_for_children(server.process.pid, 2)
+        workers = wait_for_workers(server.process.pid, 2)
         assert len(workers) == 2
         paths = ["/doc/ccg/00C", "/search.json?q=00C", "/healthz", "/sparql?query=ASK%7B%7D"]
         threads = [threading.Thread(target=steady, args=(paths[i % len(paths)],)) for i in range(clients)]
@@ -136,14 +136,14 @@ def test_a_killed_worker_is_replaced_and_only_requests_in_flight_fail(project: d
         os.kill(workers[0], signal.SIGKILL)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and (
-            len(children(server.process.pid)) < 2 or workers[0] in children(server.process.pid)
+            len(web_workers(server.process.pid)) < 2 or workers[0] in web_workers(server.process.pid)
         ):
             time.sleep(0.2)
         time.sleep(2)
         stop.set()
         for thread in threads:
             thread.join()
-        replaced = children(server.process.pid)
+        replaced = web_workers(server.process.pid)
     assert len(replaced) == 2 and workers[0] not in replaced
     assert len(failures) <= clients, failures
     assert len(answered) > 100

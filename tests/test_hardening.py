@@ -143,7 +143,7 @@ def test_path_traversal_finds_no_file_outside(app: Flask, path: str) -> None:
 def test_gunicorn_gives_pages_threads_beyond_the_query_slots() -> None:
     for workers, queries in [(1, 2), (1, 4), (2, 4), (1, 10), (3, 16)]:
         settings = Settings(root=PROJECT, workers=workers, max_concurrent_queries=queries)
-        config = server._Gunicorn(settings).cfg
+        config = server._Gunicorn(settings, None).cfg
         assert config.threads >= settings.query_slots_per_worker + server.PAGE_THREADS
         assert config.worker_class_str == "gthread"
         assert not config.reload

@@ -70,9 +70,8 @@ def test_with_the_cache_off_every_query_is_evaluated() -> None:
 
 def test_an_answer_larger_than_an_eighth_of_the_cache_is_not_kept() -> None:
     app = make_app(result_cache_mb=1)
-    big = "SELECT ?s ?p ?o ?x WHERE { ?s ?p ?o . VALUES ?x { %s } }" % " ".join(
-        f'"{"x" * 200}{i}"' for i in range(20)
-    )
+    values = " ".join(f'"{"x" * 200}{i}"' for i in range(20))
+    big = "SELECT ?s ?p ?o ?x WHERE { ?s ?p ?o . VALUES ?x { " + values + " } }"
     status, _, body, _ = ask(app, big)
     assert status == 200 and len(body) > 1024 * 1024 // 8
     assert ask(app, big)[1] == MISS

@@ -1,0 +1,189 @@
+"""One SPARQL query job, from its text to the events of its answer, and those events on the wire.
+
+`execute` runs a job against a store and yields a Head, the body in chunks and Done (or raises
+QueryError before the Head); `answer` sends the same events over a connection as plain tuples, and
+`event` turns a received tuple back into an event. Jobs and events cross a process boundary: plain data.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any, Literal
+
+from service import iris, query_policy
+from service.result_writers import Capped, write_boolean, write_solutions, write_triples
+from service.store import QuerySyntaxError, Row, Store, StoreUnavailableError, Triple
+
+log = logging.getLogger(__name__)
+SEND_BYTES = 64 * 1024
+
+
+class QueryError(Exception):
+    """A query that cannot be answered; `status` is the HTTP status it deserves, `outcome` the query log's
+    word for it (syntax, rejected, timeout, busy, error)."""
+
+    def __init__(self, status: int, message: str, outcome: str = "error") -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.outcome = outcome
+
+
+class BusyError(QueryError):
+    def __init__(self) -> None:
+        super().__init__(503, "too many queries are running; try again in a few seconds", "busy")
+
+
+class QueryTimeoutError(QueryError):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(503, f"the query ran longer than the {seconds:g} s limit and was stopped", "timeout")
+
+
+@dataclass(frozen=True, slots=True)
+class QueryJob:
+    """Everything a worker needs to run one query (it crosses a process boundary: plain data only)."""
+
+    sparql: str
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+    solution_format: str | None = "json"
+    graph_format: str | None = "turtle"
+    max_rows: int = 100_000
+    service_allowlist: tuple[str, ...] = ()
+    base_iri: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    kind: Literal["select", "ask", "graph"]
+    format: str
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    rows: int
+    truncated: bool
+
+
+Event = Head | bytes | Done
+
+
+def execute(store: Store, job: QueryJob) -> Iterator[Event]:
+    """Run one query: a Head, then the body in chunks, then Done; QueryError before the Head."""
+    sparql = with_base(job.sparql, job.base_iri)
+    try:
+        # Checked with the BASE line, so that FROM <relative> names the graph the query itself means.
+        dataset = query_policy.resolve_dataset(
+            sparql, job.service_allowlist, job.default_graph_uris, job.named_graph_uris
+        )
+        result = store.query(sparql, default_graphs=dataset.default_graphs, named_graphs=dataset.named_graphs)
+    except query_policy.QueryRefusedError as exc:
+        raise QueryError(400, str(exc), "rejected") from exc
+    except QuerySyntaxError as exc:
+        message = f"query syntax error: {syntax_message(str(exc), job.base_iri)}"
+        raise QueryError(400, message, "syntax") from exc
+    except StoreUnavailableError as exc:
+        log.error("the store failed a query: %s", exc)
+        raise QueryError(500, "the store could not be read", "error") from exc
+    except ValueError as exc:  # a graph name from the protocol that is not an absolute IRI
+        raise QueryError(400, f"the query cannot be run: {exc}", "rejected") from exc
+    fmt = job.graph_format if result.kind == "graph" else job.solution_format
+    if fmt is None:
+        raise QueryError(406, f"no acceptable format for a {result.kind.upper()} result", "rejected")
+    if result.kind == "ask":
+        yield Head("ask", fmt)
+        yield write_boolean(fmt, result.boolean)
+        yield Done(1, False)
+        return
+    if result.kind == "select":
+        rows: Capped[Row] = Capped(_peeked(result.rows()), job.max_rows)
+        yield Head("select", fmt)
+        yield from write_solutions(fmt, result.variables, rows)
+        yield Done(rows.count, rows.truncated)
+    else:
+        triples: Capped[Triple] = Capped(_peeked(result.triples()), job.max_rows)
+        yield Head("graph", fmt)
+        yield from write_triples(fmt, triples, iris.PREFIXES)
+        yield Done(triples.count, triples.truncated)
+
+
+def with_base(sparql: str, base_iri: str | None) -> str:
+    """The query with the endpoint's IRI as its base (the Store interface takes no base IRI), on a line of
+    its own so that the user's text is untouched; `base_iri` is the server's own setting, never input."""
+    return f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql
+
+
+def syntax_message(message: str, base_iri: str | None) -> str:
+    """The parser's message with positions in the user's text (minus the BASE line `with_base` added)."""
+    if not base_iri:
+        return message
+    return re.sub(r"\bat (\d+):(\d+)", lambda m: f"at {int(m.group(1)) - 1}:{m.group(2)}", message, count=1)
+
+
+def _peeked(items: Iterator[Any]) -> Iterator[Any]:
+    """The same items, with the first computed now: most evaluation errors then come before the Head."""
+    try:
+        first = next(items, None)
+    except StoreUnavailableError as exc:
+        log.error("the store failed a query: %s", exc)
+        raise QueryError(500, "the store could not be read", "error") from exc
+    except (TypeError, ValueError) as exc:
+        raise QueryError(400, f"the result cannot be written: {exc}", "rejected") from exc
+    if first is None:
+        return iter(())
+
+    def chain() -> Iterator[Any]:
+        yield first
+        yield from items
+
+    return chain()
+
+
+# --- on the wire -----------------------------------------------------------------------------------
+
+
+def send_answer(conn: Connection, store: Store, job: QueryJob) -> None:
+    """Run `job` and send its events over `conn`; a failure is sent as an error, never raised."""
+    pending: list[bytes] = []
+    size = 0
+    try:
+        for event in execute(store, job):
+            if isinstance(event, bytes):
+                pending.append(event)
+                size += len(event)
+                if size < SEND_BYTES:
+                    continue
+                event, pending, size = b"".join(pending), [], 0  # noqa: PLW2901
+            elif pending:
+                conn.send(("data", b"".join(pending)))
+                pending, size = [], 0
+            conn.send(to_wire(event))
+    except QueryError as exc:
+        conn.send(("error", exc.status, exc.message, exc.outcome))
+    except Exception:  # noqa: BLE001 - a worker reports, never dies of a bad query
+        log.exception("a query failed in the worker")
+        conn.send(("error", 500, "the query failed inside the store", "error"))
+
+
+def to_wire(event: Event) -> tuple[Any, ...]:
+    if isinstance(event, Head):
+        return ("head", event.kind, event.format)
+    if isinstance(event, Done):
+        return ("done", event.rows, event.truncated)
+    return ("data", event)
+
+
+def from_wire(message: tuple[Any, ...]) -> Event:
+    tag = message[0]
+    if tag == "head":
+        return Head(message[1], message[2])
+    if tag == "done":
+        return Done(message[1], message[2])
+    if tag == "data":
+        data: bytes = message[1]
+        return data
+    raise QueryError(int(message[1]), str(message[2]), str(message[3]))

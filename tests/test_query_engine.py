@@ -1,0 +1,136 @@
+"""The query engine: disk at once, memory once loaded, children killable, gone with its parent."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from service import build, query_engine
+from service.config import Settings
+from service.governor import Governor
+from service.query_engine import Engine, Mode
+from service.query_jobs import QueryJob, QueryTimeoutError
+from tests.live import children, descendants
+from tests.sparql_fixtures import PROJECT
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project, built once (without validation: it has no shapes)."""
+    settings = Settings(root=PROJECT, cache_dir=tmp_path_factory.mktemp("cache"), validate_on_build=False)
+    return build.build(settings).path
+
+
+@pytest.fixture
+def engine(store: Path, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    mode: Mode = getattr(request, "param", "memory")
+    started = Engine.start(store, mode)
+    try:
+        yield started
+    finally:
+        started.stop()
+
+
+def wait_for_memory(engine: Engine, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not query_engine.memory_ready(engine.folder) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert query_engine.memory_ready(engine.folder)
+
+
+def answer(governor: Governor, sparql: str = COUNT) -> bytes:
+    result = governor.run(QueryJob(sparql))
+    body = b"".join(result)
+    result.close()
+    return body
+
+
+def test_memory_and_disk_give_the_same_answers(store: Path) -> None:
+    bodies = {}
+    for mode in ("disk", "memory"):
+        engine = Engine.start(store, mode)
+        try:
+            if mode == "memory":
+                wait_for_memory(engine)
+            link = query_engine.connect(engine.folder, 10)
+            assert link.mode == mode
+            link.kill()
+            bodies[mode] = answer(Governor.with_engine(engine.folder, 1, 10.0))
+        finally:
+            engine.stop()
+    assert bodies["disk"] == bodies["memory"]
+    assert b'"n"' in bodies["memory"]
+
+
+@pytest.mark.parametrize("engine", ["disk"], indirect=True)
+def test_a_disk_engine_never_loads_memory(engine: Engine) -> None:
+    assert answer(Governor.with_engine(engine.folder, 1, 10.0))
+    time.sleep(1.0)
+    assert not query_engine.memory_ready(engine.folder)
+
+
+def test_without_a_dump_queries_stay_on_disk(store: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "store"
+    (copy / build.DB).parent.mkdir(parents=True)
+    (copy / build.DB).symlink_to(store / build.DB)  # the on-disk store only, no quads.nq
+    engine = Engine.start(copy, "memory")
+    try:
+        time.sleep(1.0)
+        assert not query_engine.memory_ready(engine.folder)
+        assert b'"n"' in answer(Governor.with_engine(engine.folder, 1, 10.0))
+    finally:
+        engine.stop()
+
+
+def test_idle_disk_workers_are_replaced_by_memory_ones(engine: Engine) -> None:
+    governor = Governor.with_engine(engine.folder, 2, 10.0)
+    governor.warm_up()
+    wait_for_memory(engine)
+    memory_side = [pid for pid in children(engine.process.pid) if children(pid)]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and len(children(memory_side[0]) if memory_side else []) < 2:
+        time.sleep(0.1)
+        memory_side = [pid for pid in children(engine.process.pid) if children(pid)]
+    assert memory_side, "the in-memory side has forked no query worker"
+    time.sleep(0.5)
+    disk_children = [pid for pid in children(engine.process.pid) if pid not in memory_side]
+    assert disk_children == [], "disk-side workers should have been killed once memory was ready"
+    assert len(children(memory_side[0])) == 2
+    governor.shutdown()
+
+
+def test_an_overrunning_query_is_killed_and_the_next_is_answered(engine: Engine) -> None:
+    wait_for_memory(engine)
+    governor = Governor.with_engine(engine.folder, 1, 0.5)
+    numbers = " ".join(str(i) for i in range(100))
+    blocks = " ".join(f"VALUES ?{v} {{ {numbers} }}" for v in "abcde")  # 10^10 rows to count
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { " + blocks + " }"
+    assert b'"n"' in answer(governor)  # the one worker is connected and idle
+    before = set(descendants(engine.process.pid))
+    with pytest.raises(QueryTimeoutError):
+        answer(governor, slow)
+    time.sleep(0.3)
+    assert before - set(descendants(engine.process.pid)), "the overrunning worker should be gone"
+    assert b'"n"' in answer(governor)
+
+
+def test_the_engine_goes_when_its_parent_goes(store: Path) -> None:
+    script = (
+        "import sys, time; from pathlib import Path; from service.query_engine import Engine; "
+        "e = Engine.start(Path(sys.argv[1]), 'memory'); print(e.process.pid, flush=True); time.sleep(0.5)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(store)], capture_output=True, text=True, timeout=60, check=True
+    )
+    pid = int(out.stdout.split()[0])
+    deadline = time.monotonic() + 5 * query_engine.POLL_SECONDS
+    while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+        time.sleep(0.1)
+    assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
