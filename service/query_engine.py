@@ -42,7 +42,6 @@ DISK = "disk.sock"
 MEMORY = "memory.sock"
 Mode = Literal["memory", "disk"]
 POLL_SECONDS = 1.0  # how often an idle engine process checks that its parent is alive
-START_SECONDS = 30.0
 
 
 @dataclass
@@ -54,18 +53,12 @@ class Engine:
 
     @classmethod
     def start(cls, store: Path, mode: Mode) -> Engine:
-        """Start an engine over the built store folder `store`; returns once it answers on disk.sock."""
+        """Start an engine over the built store folder `store`; it answers on disk.sock a moment later
+        (`connect` waits for it), so that the web workers start meanwhile."""
         folder = Path(tempfile.mkdtemp(prefix="nhskg-engine-"))
         command = [sys.executable, "-m", __name__, str(store), str(folder), mode, str(os.getpid())]
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL)  # noqa: S603 - our own module
-        deadline = time.monotonic() + START_SECONDS
-        while not (folder / DISK).exists():
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                shutil.rmtree(folder, ignore_errors=True)
-                raise StoreUnavailableError(f"the query engine did not start over {store}")
-            time.sleep(0.02)
-        log.info("query engine %d started over %s (%s)", process.pid, store.name, mode)
+        log.info("query engine %d starting over %s (%s)", process.pid, store.name, mode)
         return cls(folder, process)
 
     def stop(self) -> None:
@@ -93,8 +86,12 @@ class Link:
 
 
 def connect(folder: Path, timeout: float) -> Link:
-    """A new child of the engine in `folder` (in memory when that side is up), or a 503 QueryError."""
-    mode: Mode = "memory" if (folder / MEMORY).exists() else "disk"
+    """A new child of the engine in `folder` (in memory when that side is up), or a 503 QueryError;
+    waits up to `timeout` seconds for an engine that is still starting."""
+    deadline = time.monotonic() + timeout
+    while not (folder / DISK).exists() and time.monotonic() < deadline and folder.is_dir():
+        time.sleep(0.02)
+    mode: Mode = "memory" if memory_ready(folder) else "disk"
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.connect(str(folder / (MEMORY if mode == "memory" else DISK)))
@@ -103,9 +100,9 @@ def connect(folder: Path, timeout: float) -> Link:
         raise QueryError(503, "the query engine is not running; try again shortly") from exc
     conn = Connection(sock.detach())
     try:
-        if not conn.poll(timeout):
+        if not conn.poll(max(0.0, deadline - time.monotonic())):
             raise EOFError
-        tag, pid = conn.recv()
+        _, pid = conn.recv()
     except (EOFError, OSError, ValueError) as exc:
         conn.close()
         raise QueryError(503, "a query worker could not start; try again shortly") from exc
@@ -129,6 +126,7 @@ def main(argv: list[str]) -> int:
         disk.close()
         _memory_side(store, folder, os.getppid())
     _accept(disk, lambda: OxigraphStore.open_read_only(store / build.DB), parent)
+    shutil.rmtree(folder, ignore_errors=True)  # the server has gone without stopping us
     return 0
 
 

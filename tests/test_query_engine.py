@@ -124,13 +124,14 @@ def test_an_overrunning_query_is_killed_and_the_next_is_answered(engine: Engine)
 def test_the_engine_goes_when_its_parent_goes(store: Path) -> None:
     script = (
         "import sys, time; from pathlib import Path; from service.query_engine import Engine; "
-        "e = Engine.start(Path(sys.argv[1]), 'memory'); print(e.process.pid, flush=True); time.sleep(0.5)"
+        "e = Engine.start(Path(sys.argv[1]), 'memory'); print(e.process.pid, e.folder, flush=True); time.sleep(1)"
     )
     out = subprocess.run(
         [sys.executable, "-c", script, str(store)], capture_output=True, text=True, timeout=60, check=True
     )
-    pid = int(out.stdout.split()[0])
+    pid, folder = int(out.stdout.split()[0]), Path(out.stdout.split()[1])
     deadline = time.monotonic() + 5 * query_engine.POLL_SECONDS
-    while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+    while time.monotonic() < deadline and (Path(f"/proc/{pid}").exists() or folder.exists()):
         time.sleep(0.1)
     assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+    assert not folder.exists(), "the engine should remove its socket folder when it goes"
