@@ -124,7 +124,8 @@ def test_an_overrunning_query_is_killed_and_the_next_is_answered(engine: Engine)
 def test_the_engine_goes_when_its_parent_goes(store: Path) -> None:
     script = (
         "import sys, time; from pathlib import Path; from service.query_engine import Engine; "
-        "e = Engine.start(Path(sys.argv[1]), 'memory'); print(e.process.pid, e.folder, flush=True); time.sleep(1)"
+        "e = Engine.start(Path(sys.argv[1]), 'memory'); "
+        "print(e.process.pid, e.folder, flush=True); time.sleep(1)"
     )
     out = subprocess.run(
         [sys.executable, "-c", script, str(store)], capture_output=True, text=True, timeout=60, check=True
