@@ -25,7 +25,8 @@ from service.pages_listings import data_sources, instances
 from service.pages_ontology import Usage, Vocabulary, build_vocabulary, usage_counts
 from service.pages_rdf import embeddable_jsonld, serialize
 from service.pages_timeline import timeline
-from service.store import Row, Store
+from service.store import Store
+from service.terms import Row
 
 EXTENSION = "nhskg.pages"
 blueprint = Blueprint("pages", __name__)

@@ -19,7 +19,8 @@ from importlib import resources
 from pathlib import Path
 
 from service import iris
-from service.store import IRI, Literal, Row, Store
+from service.store import Store
+from service.terms import IRI, Literal, Row
 
 RDF_TYPE = iris.PREFIXES["rdf"] + "type"
 RDFS = iris.PREFIXES["rdfs"]

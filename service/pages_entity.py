@@ -14,7 +14,8 @@ from service import iris
 from service.pages_catalogue import Catalogue, parse_day, query
 from service.pages_ontology import Vocabulary
 from service.pages_quality import Finding, SavedReport, warnings_for
-from service.store import IRI, BNode, Row, Store, Term, Triple
+from service.store import Store
+from service.terms import IRI, BNode, Row, Term, Triple
 
 RDF_TYPE = iris.PREFIXES["rdf"] + "type"
 RDFS = iris.PREFIXES["rdfs"]

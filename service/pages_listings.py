@@ -10,7 +10,8 @@ from service import iris
 from service.pages_catalogue import Catalogue, Entry, parse_day, query
 from service.pages_ontology import Vocabulary
 from service.pages_timeline import CountChart, count_chart, counts_by_year
-from service.store import IRI, Row, Store
+from service.store import Store
+from service.terms import IRI, Row
 
 NHS = iris.DEF
 PER_PAGE = 100

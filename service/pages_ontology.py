@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from service import iris
 from service.pages_catalogue import query
-from service.store import IRI, Literal, Store
+from service.store import Store
+from service.terms import IRI, Literal
 
 RDF = iris.PREFIXES["rdf"]
 RDFS = iris.PREFIXES["rdfs"]

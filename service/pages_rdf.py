@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from service import iris
 from service.result_writers import jsonld_term
-from service.store import IRI, XSD_STRING, BNode, Literal, Term, Triple
+from service.terms import IRI, XSD_STRING, BNode, Literal, Term, Triple
 
 RDF = iris.PREFIXES["rdf"]
 _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")

@@ -16,7 +16,8 @@ from typing import Any, Literal
 
 from service import iris, query_policy
 from service.result_writers import Capped, write_boolean, write_solutions, write_triples
-from service.store import QuerySyntaxError, Row, Store, StoreUnavailableError, Triple
+from service.store import QueryResult, QuerySyntaxError, Store, StoreUnavailableError
+from service.terms import Row, Triple
 
 log = logging.getLogger(__name__)
 SEND_BYTES = 64 * 1024
@@ -105,10 +106,22 @@ def execute(store: Store, job: QueryJob) -> Iterator[Event]:
         yield from write_solutions(fmt, result.variables, rows)
         yield Done(rows.count, rows.truncated)
     else:
-        triples: Capped[Triple] = Capped(_peeked(result.triples()), job.max_rows)
+        yield from _graph(result, fmt, job.max_rows)
+
+
+def _graph(result: QueryResult, fmt: str, max_rows: int) -> Iterator[Event]:
+    """A CONSTRUCT/DESCRIBE answer: written by the store when it can, else by our writers."""
+    written = result.written_triples(fmt, max_rows, iris.PREFIXES)
+    if written is not None:
+        chunks = _peeked(iter(written))
         yield Head("graph", fmt)
-        yield from write_triples(fmt, triples, iris.PREFIXES)
-        yield Done(triples.count, triples.truncated)
+        yield from chunks
+        yield Done(written.count, written.truncated)
+        return
+    triples: Capped[Triple] = Capped(_peeked(result.triples()), max_rows)
+    yield Head("graph", fmt)
+    yield from write_triples(fmt, triples, iris.PREFIXES)
+    yield Done(triples.count, triples.truncated)
 
 
 def with_base(sparql: str, base_iri: str | None) -> str:

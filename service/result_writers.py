@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Generic, TypeVar
 from xml.sax.saxutils import escape, quoteattr
 
-from service.store import IRI, RDF_LANG_STRING, XSD_STRING, BNode, Literal, Row, Term, Triple
+from service.terms import IRI, RDF_LANG_STRING, XSD_STRING, BNode, Literal, Row, Term, Triple
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"

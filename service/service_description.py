@@ -13,7 +13,7 @@ from pathlib import Path
 from service import iris
 from service.config import Settings
 from service.result_writers import write_triples
-from service.store import IRI, BNode, Literal, Triple
+from service.terms import IRI, BNode, Literal, Triple
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"

@@ -10,94 +10,17 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Literal as Kind
 from typing import Protocol
 
 import pyoxigraph as ox
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+from service.terms import IRI, Bindings, BNode, Literal, Row, Term, Triple
+
 # An N-Triples line with a blank node: as subject, or as object (a literal never ends in `> _:x .`).
 _BLANK_NODE_LINE = re.compile(rb"^_:|> _:\S+ \.$")
-
-
-# N-Triples escapes: the one serialisation of terms, used by every writer of ours (results, pages, shapes).
-# Most terms need none, so a regular expression finds the few that do.
-_ECHARS = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-_LITERAL_ESCAPED = re.compile(r'[\\"\x00-\x1f]')
-_IRI_ESCAPED = re.compile(r'[<>"{}|^`\\ \x00-\x1f]')
-
-
-def _echar(match: re.Match[str]) -> str:
-    ch = match.group()
-    return _ECHARS.get(ch) or f"\\u{ord(ch):04X}"
-
-
-def _uchar(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04X}"
-
-
-def _quoted(text: str) -> str:
-    return '"' + _LITERAL_ESCAPED.sub(_echar, text) + '"'
-
-
-@dataclass(frozen=True, slots=True)
-class IRI:
-    value: str
-
-    def n3(self) -> str:
-        """An IRIREF; the characters N-Triples forbids in one are written as \\u escapes."""
-        return "<" + _IRI_ESCAPED.sub(_uchar, self.value) + ">"
-
-
-@dataclass(frozen=True, slots=True)
-class BNode:
-    id: str
-
-    @property
-    def value(self) -> str:
-        return self.id
-
-    @property
-    def label(self) -> str:
-        """A label valid in N-Triples, Turtle and as an XML name: oxigraph's ids may start with a digit."""
-        return self.id if self.id[:1].isalpha() else f"b{self.id}"
-
-    def n3(self) -> str:
-        return f"_:{self.label}"
-
-
-@dataclass(frozen=True, slots=True)
-class Literal:
-    value: str
-    datatype: str = XSD_STRING
-    language: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.language and self.datatype == XSD_STRING:
-            object.__setattr__(self, "datatype", RDF_LANG_STRING)
-
-    def n3(self) -> str:
-        if self.language:
-            return f"{_quoted(self.value)}@{self.language}"
-        if self.datatype == XSD_STRING:
-            return _quoted(self.value)
-        return f"{_quoted(self.value)}^^{IRI(self.datatype).n3()}"
-
-
-Term = IRI | BNode | Literal
-# A variable's value, or several values (each a solution of an inline VALUES block).
-Bindings = Mapping[str, Term | tuple[Term, ...]]
-Row = dict[str, Term]
-
-
-@dataclass(frozen=True, slots=True)
-class Triple:
-    subject: IRI | BNode
-    predicate: IRI
-    object: Term
 
 
 class QuerySyntaxError(ValueError):
@@ -167,6 +90,41 @@ def _triple(t: ox.Triple) -> Triple:
     return Triple(_term(t.subject), IRI(t.predicate.value), _term(t.object))  # type: ignore[arg-type]
 
 
+# Graph formats whose documents can be concatenated: a result is written a batch at a time, so it streams.
+BATCHED_GRAPH_FORMATS = ("ntriples", "nquads", "turtle", "trig")
+BATCH = 4096
+
+
+class WrittenTriples:
+    """A graph result in a batched format, at most `limit` triples: iterate for its bytes, then read
+    `count` and `truncated`. TriG and N-Quads carry the triples in the default graph."""
+
+    def __init__(self, raw: ox.QueryTriples, fmt: ox.RdfFormat, limit: int, prefixes: dict[str, str]) -> None:
+        self._raw = raw
+        self._format = fmt
+        self._prefixes = prefixes if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        self.limit = limit
+        self.count = 0
+        self.truncated = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        triples: Iterator[ox.Triple] = iter(self._raw)
+        quads = self._format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
+        while self.count < self.limit:
+            batch = list(islice(triples, min(BATCH, self.limit - self.count)))
+            if not batch:
+                return
+            self.count += len(batch)
+            if quads:
+                written = ox.serialize(
+                    [ox.Quad(t.subject, t.predicate, t.object) for t in batch], None, self._format
+                )
+            else:
+                written = ox.serialize(batch, None, self._format, prefixes=self._prefixes)
+            yield written or b""
+        self.truncated = next(triples, None) is not None
+
+
 class QueryResult:
     """The outcome of one query: SELECT rows, an ASK boolean or a graph, serialisable by format name."""
 
@@ -207,6 +165,15 @@ class QueryResult:
             raise TypeError(f"a {self.kind} result has no triples")
         for t in self._raw:
             yield _triple(t)
+
+    def written_triples(self, fmt: str, limit: int, prefixes: Mapping[str, str]) -> WrittenTriples | None:
+        """The triples written by pyoxigraph itself (many times faster than our writers), when it writes
+        `fmt` in a form that can be cut into batches; None for other formats."""
+        if not isinstance(self._raw, ox.QueryTriples):
+            raise TypeError(f"a {self.kind} result has no triples")
+        if fmt not in BATCHED_GRAPH_FORMATS:
+            return None
+        return WrittenTriples(self._raw, GRAPH_FORMATS[fmt], limit, dict(prefixes))
 
     def serialize(self, fmt: str) -> bytes:
         """The whole result in a format named in SOLUTION_FORMATS or GRAPH_FORMATS."""

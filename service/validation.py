@@ -22,7 +22,8 @@ from pathlib import Path
 from rdflib import URIRef
 
 from service import validation_shapes
-from service.store import IRI, Row, Store
+from service.store import Store
+from service.terms import IRI, Row
 from service.validation_compile import CompiledConstraint, check_this_is_bound, compile_shape
 from service.validation_report import ValidationReport, ValidationResult
 from service.validation_shapes import Shape, ShapesError

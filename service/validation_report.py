@@ -11,7 +11,7 @@ from rdflib import Literal as RdfLiteral
 from rdflib.term import Node
 
 from service.iris import PREFIXES
-from service.store import IRI, Literal, Term
+from service.terms import IRI, Literal, Term
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SEVERITIES = (str(SH.Violation), str(SH.Warning), str(SH.Info))

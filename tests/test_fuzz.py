@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import pytest
 from flask import Flask
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.test import TestResponse
 
@@ -114,6 +114,7 @@ def test_random_parameters(params: dict[str, str]) -> None:
 @example(prefix="/doc/", segments=["..", "..", "etc", "passwd"], ext="", accept="")
 def test_random_paths(prefix: str, segments: list[str], ext: str, accept: str) -> None:
     path = prefix + "/".join(s if "%" in s else quote(s, safe="") for s in segments) + ext
+    assume(not path.startswith("//"))  # the test client reads //x as a host; test_live_hardening sends one
     check(app().test_client().get(path, headers={"Accept": accept}))
 
 

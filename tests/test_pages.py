@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from service import iris
 from service.pages_catalogue import catalogue_from_rows, fold
-from service.store import IRI, Literal
+from service.terms import IRI, Literal
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 SVG_EMPTY = {"line", "rect", "polyline", "path", "circle"}

@@ -23,7 +23,8 @@ from service.reasoning import (
     inconsistencies,
     materialise,
 )
-from service.store import IRI, Literal, OxigraphStore, Triple
+from service.store import OxigraphStore
+from service.terms import IRI, Literal, Triple
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology"

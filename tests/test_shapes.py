@@ -17,7 +17,8 @@ import pytest
 from rdflib import Graph, URIRef
 
 from service import iris, reasoning, validation
-from service.store import IRI, OxigraphStore
+from service.store import OxigraphStore
+from service.terms import IRI
 from service.validation import ValidationReport, validate
 
 ROOT = Path(__file__).resolve().parent.parent

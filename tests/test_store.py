@@ -7,15 +7,8 @@ from pathlib import Path
 import pytest
 
 from service import iris
-from service.store import (
-    IRI,
-    Literal,
-    OxigraphStore,
-    QuerySyntaxError,
-    RdfSyntaxError,
-    StoreUnavailableError,
-    bind_values,
-)
+from service.store import OxigraphStore, QuerySyntaxError, RdfSyntaxError, StoreUnavailableError, bind_values
+from service.terms import IRI, Literal
 
 MINI = Path(__file__).parent / "data" / "mini"
 PCT = iris.org("pct", "5NT")

@@ -6,7 +6,8 @@ from collections.abc import Iterator, Mapping
 
 from service import iris
 from service.ingest.turtle import Lit, Obj, Triples
-from service.store import IRI, XSD_STRING, Literal, OxigraphStore, Term, Triple
+from service.store import OxigraphStore
+from service.terms import IRI, XSD_STRING, Literal, Term, Triple
 
 PREFIXES = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in iris.PREFIXES.items())
 
