@@ -138,8 +138,12 @@ def _memory_side(store: Path, folder: Path, parent: int) -> None:
     except StoreUnavailableError as exc:
         log.error("queries stay on disk: %s", exc)
         os._exit(1)
+    try:
+        listener = _listen(folder / MEMORY)
+    except OSError:  # the engine stopped while we were loading, and took its folder with it
+        os._exit(0)
     log.info("query engine: %s loaded into memory in %.1f s", store.name, time.perf_counter() - started)
-    _accept(_listen(folder / MEMORY), lambda: memory, parent)
+    _accept(listener, lambda: memory, parent)
     os._exit(0)
 
 

@@ -136,3 +136,28 @@ def test_the_engine_goes_when_its_parent_goes(store: Path) -> None:
         time.sleep(0.1)
     assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
     assert not folder.exists(), "the engine should remove its socket folder when it goes"
+
+
+def test_an_engine_stopped_while_loading_goes_quietly(
+    store: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    slow = tmp_path / "store"
+    slow.mkdir()
+    (slow / build.DB).symlink_to(store / build.DB)
+    with (slow / build.QUADS).open("w", encoding="utf-8") as dump:  # a second or so to load
+        for i in range(300_000):
+            dump.write(f'<http://example.org/s{i}> <http://example.org/p> "{i}" <http://example.org/g> .\n')
+    engine = Engine.start(slow, "memory")
+    memory_side: list[int] = []
+    deadline = time.monotonic() + 10
+    while not memory_side and time.monotonic() < deadline:  # the loading process has been forked
+        memory_side = children(engine.process.pid)
+        time.sleep(0.01)
+    engine.stop()
+    assert memory_side and not query_engine.memory_ready(engine.folder)
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{memory_side[0]}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not Path(f"/proc/{memory_side[0]}").exists()
+    assert "Traceback" not in capfd.readouterr().err
+    assert not engine.folder.exists()
