@@ -37,7 +37,7 @@ class Settings:
     max_request_bytes: int = 1_000_000
     max_concurrent_queries: int = 8
     query_queue_seconds: float = 2.0
-    result_cache_mb: int = 64
+    result_cache_mb: int = 32
     query_store: Literal["memory", "disk"] = "memory"
     service_allowlist: tuple[str, ...] = ()
     extra_graphs: tuple[tuple[str, Path], ...] = ()

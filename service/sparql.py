@@ -37,7 +37,7 @@ UPDATE = "application/sparql-update"
 CACHE_CONTROL = "public, max-age=300"
 CORS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "ETag, Last-Modified, X-SPARQL-Max-Rows, Retry-After",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified, X-SPARQL-Max-Rows, Retry-After, Cache-Status",
 }
 PREFLIGHT = {
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",

@@ -109,3 +109,11 @@ def test_errors_are_not_kept() -> None:
 )
 def test_request_directives(cache_control: str | None, pragma: str | None, expected: Directives) -> None:
     assert directives(cache_control, pragma) == expected
+
+
+def test_a_browser_client_may_read_the_cache_status() -> None:
+    client = make_app().test_client()
+    response = client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": JSON})
+    exposed = {h.strip() for h in response.headers["Access-Control-Expose-Headers"].split(",")}
+    response.close()
+    assert "Cache-Status" in exposed and response.headers["Cache-Status"] == MISS
