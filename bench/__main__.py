@@ -5,7 +5,7 @@
     python -m bench profile              py-spy on our workers under load (not in the default run)
 
 Settings for a quicker or a subset run, all optional: NHSKG_BENCH_FACTORS (costs, default 1,2,4,8),
-NHSKG_BENCH_COSTS_BUDGET_S (default 720), NHSKG_BENCH_RDFLIB_SUBSET (load only the first N quads
+NHSKG_BENCH_COSTS_BUDGET_S (default 2700), NHSKG_BENCH_RDFLIB_SUBSET (load only the first N quads
 into rdflib-endpoint).
 """
 
