@@ -40,10 +40,10 @@ class Call:
         return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def sparql_call(endpoint: str, query: str, accept: str) -> Call:
+def sparql_call(endpoint: str, query: str, accept: str, extra: tuple[tuple[str, str], ...] = ()) -> Call:
     """A SPARQL 1.1 Protocol query via POST with a URL-encoded body (what every system accepts)."""
     body = urlencode({"query": query}).encode()
-    headers = (("Content-Type", "application/x-www-form-urlencoded"), ("Accept", accept))
+    headers = (("Content-Type", "application/x-www-form-urlencoded"), ("Accept", accept), *extra)
     return Call("POST", endpoint, body, headers)
 
 

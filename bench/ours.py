@@ -58,7 +58,15 @@ def export_nquads(store: Path) -> tuple[Path, float]:
 
 
 def open_store(store: Path) -> OxigraphStore:
+    """The store as the service's query engine holds it: in memory from the build's dump when there is
+    one (NHSKG_QUERY_STORE=memory, the default), else the on-disk store."""
+    if ours_query_store() == "memory" and (store / build.QUADS).is_file():
+        return OxigraphStore.from_dump(store / build.QUADS)
     return OxigraphStore.open_read_only(store / build.DB)
+
+
+def ours_query_store() -> str:
+    return settings().query_store
 
 
 @contextmanager
@@ -95,17 +103,56 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def pss_mb(pid: int) -> float:
+    """Proportional set size: resident memory with each shared page divided among its sharers."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return 0.0
+
+
+def is_engine(pid: int) -> bool:
+    try:
+        return b"service.query_engine" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def engine_in_memory(arbiter: int) -> bool:
+    """Whether the server's query engine has its in-memory side up (memory.sock in its folder, the
+    second argument of its command line)."""
+    for pid in children(arbiter):
+        if is_engine(pid):
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            folder = Path(argv[argv.index(b"service.query_engine") + 2].decode())
+            return (folder / "memory.sock").exists()
+    return False
+
+
+def _tree(pid: int) -> list[int]:
+    return [pid] + [p for child in children(pid) for p in _tree(child)]
+
+
 def worker_rss_mb_of(arbiter: int) -> list[float]:
     """VmRSS of each gunicorn worker under the arbiter `arbiter`."""
-    return [rss_mb(pid) for pid in children(arbiter)]
+    return [rss_mb(pid) for pid in children(arbiter) if not is_engine(pid)]
 
 
-def memory_of(arbiter: int) -> dict[str, list[float]]:
-    """VmRSS of each gunicorn worker, of the query processes each one spawned, and the two added up."""
-    workers = children(arbiter)
-    helpers = {pid: [rss_mb(child) for child in children(pid)] for pid in workers}
+def memory_of(arbiter: int) -> dict[str, object]:
+    """VmRSS of each gunicorn worker; the query engine's processes (their RSS counts the in-memory store
+    they share once each, so their PSS is summed too); and each worker plus its share of the engine."""
+    workers = [pid for pid in children(arbiter) if not is_engine(pid)]
+    engine = [p for pid in children(arbiter) if is_engine(pid) for p in _tree(pid)]
+    engine += [p for pid in workers for p in _tree(pid)[1:]]  # engines a worker started itself, if any
+    engine_pss = round(sum(pss_mb(pid) for pid in engine), 1)
+    share = engine_pss / len(workers) if workers else 0.0
     return {
         "workers": [rss_mb(pid) for pid in workers],
-        "query_processes": [mb for pid in workers for mb in helpers[pid]],
-        "worker_plus_its_query_processes": [round(rss_mb(pid) + sum(helpers[pid]), 1) for pid in workers],
+        "query_processes": [rss_mb(pid) for pid in engine],
+        "query_engine_pss_mb": engine_pss,
+        "worker_plus_its_query_processes": [round(rss_mb(pid) + share, 1) for pid in workers],
+        "all_processes_pss_mb": round(engine_pss + sum(pss_mb(pid) for pid in [arbiter, *workers]), 1),
     }

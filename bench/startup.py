@@ -9,9 +9,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlencode
 
-from tests.live import live_server
+from bench import ours
+from tests.live import live_server, raw_get
 
 ROOT = Path(__file__).resolve().parents[1]
 NHSKG = str(Path(sys.executable).parent / "nhskg")
@@ -29,23 +32,47 @@ def restart_seconds(env: dict[str, str]) -> float:
         return time.perf_counter() - started
 
 
+def restart_figures(env: dict[str, str], limit: float = 120.0) -> dict[str, float | None]:
+    """Seconds from `nhskg serve` to /healthz answering, to the first query answered (evaluated, not
+    from a cache) and to the query engine's in-memory side being up."""
+    ask = "/sparql?" + urlencode({"query": "ASK { ?s ?p ?o }"})
+    started = time.perf_counter()
+    with live_server(env, ["--workers", "2"]) as server:
+        healthy = time.perf_counter() - started
+        first = None
+        while first is None and time.perf_counter() - started < limit:
+            if raw_get(server.url, ask, {"Cache-Control": "no-cache"})[0] == 200:
+                first = time.perf_counter() - started
+        memory = None
+        while memory is None and time.perf_counter() - started < limit:
+            if ours.engine_in_memory(server.process.pid):
+                memory = time.perf_counter() - started
+            time.sleep(0.05)
+    return {"healthy_s": healthy, "first_query_s": first, "memory_engine_s": memory}
+
+
 def run(repeats: int = 3) -> dict[str, object]:
     cache = Path(tempfile.mkdtemp(prefix="nhskg-bench-"))
     env = {"NHSKG_ROOT": str(ROOT), "NHSKG_CACHE_DIR": str(cache), "CI": "1"}
     try:
         cold = _timed([NHSKG, "build"], env)
         noop = [_timed([NHSKG, "build"], env) for _ in range(repeats)]
-        restarts = [restart_seconds(env) for _ in range(repeats)]
+        restarts = [restart_figures(env) for _ in range(repeats)]
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     return {
         "cold_build_s": round(cold, 2),
         "noop_build_s": _summary(noop),
-        "restart_to_healthy_s": _summary(restarts),
+        "restart_to_healthy_s": _summary([r["healthy_s"] for r in restarts]),
+        "restart_to_first_query_s": _summary([r["first_query_s"] for r in restarts]),
+        "restart_to_memory_engine_s": _summary([r["memory_engine_s"] for r in restarts]),
     }
 
 
-def _summary(values: list[float]) -> dict[str, float]:
+def _summary(measured: Sequence[float | None]) -> dict[str, float]:
+    values = [v for v in measured if v is not None]
+    if not values:
+        return {}
     return {
         "median": round(statistics.median(values), 3),
         "min": round(min(values), 3),

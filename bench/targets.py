@@ -26,9 +26,9 @@ def _at_most(value: float | None, bound: float) -> tuple[object, str]:
     return (NOT_MEASURED, "-") if value is None else (value, "yes" if value <= bound else "no")
 
 
-def _worst_http_over_in_process(r: Results) -> float | None:
+def _worst_http_over_in_process(r: Results, key: str = "http_over_in_process") -> float | None:
     table = _get(r, "endpoint", "limit") or {}
-    values = [row["http_over_in_process"] for row in table.values() if row.get("http_over_in_process")]
+    values = [row[key] for row in table.values() if row.get(key)]
     return max(values) if values else None
 
 
@@ -77,17 +77,24 @@ def _growth(r: Results) -> float | None:
 TARGETS: list[tuple[str, Callable[[Results], tuple[object, str]]]] = [
     ("endpoint mix throughput >= 30x rdflib-endpoint",
      lambda r: _at_least(_get(r, "endpoint", "ratios", "ours/rdflib-endpoint", "mix"), 30)),
-    ("endpoint mix throughput >= 1.5x Virtuoso",
+    ("endpoint mix throughput >= 1.5x Virtuoso, every query evaluated",
      lambda r: _at_least(_get(r, "endpoint", "ratios", "ours/virtuoso", "mix"), 1.5)),
-    ("HTTP p50 <= 2x in-process p50 (worst query)", lambda r: _at_most(_worst_http_over_in_process(r), 2)),
+    ("... repeated queries answered from the result cache",
+     lambda r: _at_least(_get(r, "endpoint", "ratios", "ours, result cache/virtuoso", "mix"), 1.5)),
+    ("HTTP p50 <= 2x in-process p50 (worst query), evaluated",
+     lambda r: _at_most(_worst_http_over_in_process(r), 2)),
+    ("... from the result cache",
+     lambda r: _at_most(_worst_http_over_in_process(r, "http_cached_over_in_process"), 2)),
     ("entity page p50 < 20 ms", lambda r: _at_most(_get(r, "pages", "entity_page", "p50_ms"), 20)),
     ("entity page >= 500 pages/s",
      lambda r: _at_least(_get(r, "pages", "entity_page", "req_per_s", "median"), 500)),
     ("restart with a built store < 2 s", lambda r: _at_most(_restart(r), 2)),
+    ("... to the first query answered",
+     lambda r: _at_most(_get(r, "startup", "restart_to_first_query_s", "median"), 2)),
     ("full cold build < 60 s", lambda r: _full_build(r)),
     ("validation < 30 s", lambda r: _at_most(_get(r, "costs", "factors", "x1", "validate_s"), 30)),
     ("resident memory per worker < 300 MB (largest seen)", lambda r: _at_most(_rss(r, False), 300)),
-    ("... counting the query processes it spawns", lambda r: _at_most(_rss(r, True), 300)),
+    ("... plus its share of the query engine (PSS)", lambda r: _at_most(_rss(r, True), 300)),
     ("costs grow no faster than linearly (largest exponent)", lambda r: _at_most(_growth(r), 1.1)),
 ]  # fmt: skip
 
