@@ -162,11 +162,15 @@ class Governor:
                 if isinstance(event, Done):
                     return
 
+        answer: Answer
+
         def finish(completed: bool) -> None:
-            self._give_back(worker, healthy=completed)
+            retiring = answer.done is not None and answer.done.retiring
+            self._give_back(worker, healthy=completed and not retiring)
             self._free.release()
 
-        return Answer(head, rest(), finish)
+        answer = Answer(head, rest(), finish)
+        return answer
 
     def _take(self) -> _Worker:
         assert self._engine is not None  # noqa: S101
@@ -180,7 +184,8 @@ class Governor:
             worker.kill()
 
     def _give_back(self, worker: _Worker, healthy: bool) -> None:
-        """An idle worker goes back to the pool; one stopped mid-query is killed and replaced."""
+        """An idle worker goes back to the pool; one stopped mid-query, or retiring, is killed and
+        replaced."""
         if healthy:
             with self._lock:
                 if len(self._idle) < self.slots:

@@ -161,3 +161,53 @@ def test_an_engine_stopped_while_loading_goes_quietly(
     assert not Path(f"/proc/{memory_side[0]}").exists()
     assert "Traceback" not in capfd.readouterr().err
     assert not engine.folder.exists()
+
+
+def test_a_child_of_the_memory_side_retires_after_a_long_job_and_is_replaced(engine: Engine) -> None:
+    wait_for_memory(engine)
+    governor = Governor.with_engine(engine.folder, 1, 10.0)
+    memory_side = children(engine.process.pid)[0]
+
+    def workers() -> set[int]:
+        return set(children(memory_side))
+
+    answer(governor)
+    first = workers()
+    answer(governor)
+    assert workers() == first and len(first) == 1, "a short job keeps its worker"
+    numbers = " ".join(str(i) for i in range(150))
+    long_job = (
+        "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?{v} {{ {numbers} }}" for v in "abc") + " }"
+    )
+    assert b'"n"' in answer(governor, long_job)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and (workers() & first or not workers()):
+        time.sleep(0.05)
+    assert not workers() & first, "the worker that ran a long job should have gone"
+    assert len(workers()) == 1, "and a fresh one taken its place"
+    assert b'"n"' in answer(governor)
+
+
+@pytest.mark.parametrize(
+    ("enabled", "seconds", "going"), [(True, 0.0, False), (True, 0.2, True), (False, 0.2, False)]
+)
+def test_retirement(enabled: bool, seconds: float, going: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    retirement = query_engine.Retirement(enabled)
+    clock = iter([100.0, 100.0 + seconds])
+    monkeypatch.setattr(query_engine.time, "monotonic", lambda: next(clock))
+    retirement.start()
+    assert retirement.due() is going and retirement.going is going
+
+
+def test_retirement_by_private_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    retirement = query_engine.Retirement(True)
+    monkeypatch.setattr(query_engine, "private_dirty_mb", lambda: query_engine.Retirement.PRIVATE_MB + 1.0)
+    for _ in range(query_engine.Retirement.CHECK_EVERY - 1):
+        retirement.start()
+        assert not retirement.due()
+    retirement.start()
+    assert retirement.due()
+
+
+def test_private_memory_is_read_from_proc() -> None:
+    assert 0 < query_engine.private_dirty_mb() < 100_000
