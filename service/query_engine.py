@@ -52,11 +52,20 @@ class Engine:
     process: subprocess.Popen[bytes]
 
     @classmethod
-    def start(cls, store: Path, mode: Mode) -> Engine:
+    def start(cls, store: Path, mode: Mode, private_mb: int = 0) -> Engine:
         """Start an engine over the built store folder `store`; it answers on disk.sock a moment later
-        (`connect` waits for it), so that the web workers start meanwhile."""
+        (`connect` waits for it), so that the web workers start meanwhile. `private_mb`: see Retirement."""
         folder = Path(tempfile.mkdtemp(prefix="nhskg-engine-"))
-        command = [sys.executable, "-m", __name__, str(store), str(folder), mode, str(os.getpid())]
+        command = [
+            sys.executable,
+            "-m",
+            __name__,
+            str(store),
+            str(folder),
+            mode,
+            str(os.getpid()),
+            str(private_mb),
+        ]
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL)  # noqa: S603 - our own module
         log.info("query engine %d starting over %s (%s)", process.pid, store.name, mode)
         return cls(folder, process)
@@ -117,20 +126,26 @@ def memory_ready(folder: Path) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    store, folder, mode, parent = Path(argv[0]), Path(argv[1]), argv[2], int(argv[3])
+    store, folder, mode, parent, private_mb = (
+        Path(argv[0]),
+        Path(argv[1]),
+        argv[2],
+        int(argv[3]),
+        int(argv[4]),
+    )
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps our children
     query_policy.check_query("SELECT * FROM <x:y> {}", ())  # load the parser once, before any fork
     disk = _listen(folder / DISK)
     if mode == "memory" and os.fork() == 0:
         disk.close()
-        _memory_side(store, folder, os.getppid())
+        _memory_side(store, folder, os.getppid(), private_mb)
     _accept(disk, lambda: OxigraphStore.open_read_only(store / build.DB), parent)
     shutil.rmtree(folder, ignore_errors=True)  # the server has gone without stopping us
     return 0
 
 
-def _memory_side(store: Path, folder: Path, parent: int) -> None:
+def _memory_side(store: Path, folder: Path, parent: int, private_mb: int) -> None:
     """Load the dump, then listen on memory.sock; never returns."""
     started = time.perf_counter()
     try:
@@ -143,7 +158,7 @@ def _memory_side(store: Path, folder: Path, parent: int) -> None:
     except OSError:  # the engine stopped while we were loading, and took its folder with it
         os._exit(0)
     log.info("query engine: %s loaded into memory in %.1f s", store.name, time.perf_counter() - started)
-    _accept(listener, lambda: memory, parent, retire=True)
+    _accept(listener, lambda: memory, parent, private_mb)
     os._exit(0)
 
 
@@ -157,8 +172,8 @@ def _listen(path: Path) -> socket.socket:
     return listener
 
 
-def _accept(listener: socket.socket, store: Callable[[], Store], parent: int, retire: bool = False) -> None:
-    """Fork a child for each connection, until the parent process has gone."""
+def _accept(listener: socket.socket, store: Callable[[], Store], parent: int, private_mb: int = 0) -> None:
+    """Fork a child for each connection (see Retirement for `private_mb`), until the parent has gone."""
     while os.getppid() == parent:
         if not select.select([listener], [], [], POLL_SECONDS)[0]:
             continue
@@ -168,24 +183,24 @@ def _accept(listener: socket.socket, store: Callable[[], Store], parent: int, re
             continue
         if os.fork() == 0:
             listener.close()
-            _child(sock, store, Retirement(enabled=retire))
+            _child(sock, store, Retirement(private_mb))
         sock.close()
 
 
 class Retirement:
     """When a child of the in-memory side should go. Reading the shared store writes to its pages
     (reference counts, locks), so each page a query touches becomes the child's own copy: one scan of
-    the labels or the organisations makes 200-250 MB of the 410 MB store private. A child therefore
-    goes after a long job (a scan, most likely), or once its private memory passes a bound (checked
-    every CHECK_EVERY jobs: reading /proc/self/smaps_rollup costs 6-8 ms); a fresh fork costs a few ms.
-    A child of the disk side never needs to (`enabled` False)."""
+    the labels or the organisations makes 200-250 MB of the 410 MB store private, a point query about
+    4 MB. A child whose private memory has passed `limit_mb` goes after its answer; it is checked after
+    every long job (the scans) and every CHECK_EVERY jobs, as reading /proc/self/smaps_rollup costs
+    6-8 ms. Its replacement is a fork (a few ms), whose first scan pays for copying the pages again.
+    A limit of 0 keeps every child (the disk side's never grow)."""
 
     LONG_JOB_SECONDS = 0.05
     CHECK_EVERY = 200
-    PRIVATE_MB = 64
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
+    def __init__(self, limit_mb: int) -> None:
+        self.limit_mb = limit_mb
         self.jobs = 0
         self.going = False
         self._started = 0.0
@@ -196,10 +211,10 @@ class Retirement:
     def due(self) -> bool:
         """Asked as a job's answer ends: whether this is the child's last."""
         self.jobs += 1
-        if self.enabled:
+        if self.limit_mb:
             long_job = time.monotonic() - self._started >= self.LONG_JOB_SECONDS
-            checked = self.jobs % self.CHECK_EVERY == 0
-            self.going = long_job or (checked and private_dirty_mb() > self.PRIVATE_MB)
+            if long_job or self.jobs % self.CHECK_EVERY == 0:
+                self.going = private_dirty_mb() > self.limit_mb
         return self.going
 
 

@@ -31,7 +31,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def engine(store: Path, request: pytest.FixtureRequest) -> Iterator[Engine]:
     mode: Mode = getattr(request, "param", "memory")
-    started = Engine.start(store, mode)
+    started = Engine.start(store, mode, 128)
     try:
         yield started
     finally:
@@ -163,45 +163,51 @@ def test_an_engine_stopped_while_loading_goes_quietly(
     assert not engine.folder.exists()
 
 
-def test_a_child_of_the_memory_side_retires_after_a_long_job_and_is_replaced(engine: Engine) -> None:
-    wait_for_memory(engine)
-    governor = Governor.with_engine(engine.folder, 1, 10.0)
-    memory_side = children(engine.process.pid)[0]
+def test_a_child_of_the_memory_side_retires_after_a_long_job_and_is_replaced(store: Path) -> None:
+    engine = Engine.start(store, "memory", private_mb=1)  # any child is over 1 MB once it checks
+    try:
+        wait_for_memory(engine)
+        governor = Governor.with_engine(engine.folder, 1, 10.0)
+        memory_side = children(engine.process.pid)[0]
 
-    def workers() -> set[int]:
-        return set(children(memory_side))
+        def workers() -> set[int]:
+            return set(children(memory_side))
 
-    answer(governor)
-    first = workers()
-    answer(governor)
-    assert workers() == first and len(first) == 1, "a short job keeps its worker"
-    numbers = " ".join(str(i) for i in range(150))
-    long_job = (
-        "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?{v} {{ {numbers} }}" for v in "abc") + " }"
-    )
-    assert b'"n"' in answer(governor, long_job)
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and (workers() & first or not workers()):
-        time.sleep(0.05)
-    assert not workers() & first, "the worker that ran a long job should have gone"
-    assert len(workers()) == 1, "and a fresh one taken its place"
-    assert b'"n"' in answer(governor)
+        answer(governor)
+        first = workers()
+        answer(governor)
+        assert workers() == first and len(first) == 1, "a short job is not checked: its worker stays"
+        numbers = " ".join(str(i) for i in range(150))
+        blocks = " ".join(f"VALUES ?{v} {{ {numbers} }}" for v in "abc")
+        assert b'"n"' in answer(governor, "SELECT (COUNT(*) AS ?n) WHERE { " + blocks + " }")
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and (workers() & first or not workers()):
+            time.sleep(0.05)
+        assert not workers() & first, "the worker over its limit after a long job should have gone"
+        assert len(workers()) == 1, "and a fresh one taken its place"
+        assert b'"n"' in answer(governor)
+    finally:
+        engine.stop()
 
 
 @pytest.mark.parametrize(
-    ("enabled", "seconds", "going"), [(True, 0.0, False), (True, 0.2, True), (False, 0.2, False)]
+    ("limit", "seconds", "private", "going"),
+    [(64, 0.0, 100.0, False), (64, 0.2, 100.0, True), (64, 0.2, 10.0, False), (0, 0.2, 100.0, False)],
 )
-def test_retirement(enabled: bool, seconds: float, going: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    retirement = query_engine.Retirement(enabled)
+def test_retirement_after_a_long_job(
+    limit: int, seconds: float, private: float, going: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    retirement = query_engine.Retirement(limit)
     clock = iter([100.0, 100.0 + seconds])
     monkeypatch.setattr(query_engine.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(query_engine, "private_dirty_mb", lambda: private)
     retirement.start()
     assert retirement.due() is going and retirement.going is going
 
 
-def test_retirement_by_private_memory(monkeypatch: pytest.MonkeyPatch) -> None:
-    retirement = query_engine.Retirement(True)
-    monkeypatch.setattr(query_engine, "private_dirty_mb", lambda: query_engine.Retirement.PRIVATE_MB + 1.0)
+def test_retirement_by_private_memory_every_so_many_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    retirement = query_engine.Retirement(64)
+    monkeypatch.setattr(query_engine, "private_dirty_mb", lambda: 65.0)
     for _ in range(query_engine.Retirement.CHECK_EVERY - 1):
         retirement.start()
         assert not retirement.due()
