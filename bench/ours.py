@@ -14,7 +14,7 @@ from pathlib import Path
 from service import build
 from service.config import Settings, from_env
 from service.store import OxigraphStore
-from tests.live import LiveServer, live_server
+from tests.live import LiveServer, children, descendants, is_query_engine, live_server
 
 ROOT = Path(__file__).resolve().parents[1]
 NHSKG = str(Path(sys.executable).parent / "nhskg")
@@ -83,15 +83,6 @@ def our_service(config: Settings, workers: int = 2) -> Iterator[LiveServer]:
         log.unlink(missing_ok=True)
 
 
-def children(pid: int) -> list[int]:
-    """The direct child processes of `pid` (gunicorn's workers under its arbiter)."""
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        text = (task / "children").read_text() if (task / "children").is_file() else ""
-        found += [int(p) for p in text.split()]
-    return found
-
-
 def rss_mb(pid: int) -> float:
     """Resident memory of one process, from /proc/<pid>/status VmRSS."""
     try:
@@ -114,18 +105,11 @@ def pss_mb(pid: int) -> float:
     return 0.0
 
 
-def is_engine(pid: int) -> bool:
-    try:
-        return b"service.query_engine" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
-
-
 def engine_in_memory(arbiter: int) -> bool:
     """Whether the server's query engine has its in-memory side up (memory.sock in its folder, the
     second argument of its command line)."""
     for pid in children(arbiter):
-        if is_engine(pid):
+        if is_query_engine(pid):
             argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
             folder = Path(argv[argv.index(b"service.query_engine") + 2].decode())
             return (folder / "memory.sock").exists()
@@ -133,19 +117,19 @@ def engine_in_memory(arbiter: int) -> bool:
 
 
 def _tree(pid: int) -> list[int]:
-    return [pid] + [p for child in children(pid) for p in _tree(child)]
+    return [pid, *descendants(pid)]
 
 
 def worker_rss_mb_of(arbiter: int) -> list[float]:
     """VmRSS of each gunicorn worker under the arbiter `arbiter`."""
-    return [rss_mb(pid) for pid in children(arbiter) if not is_engine(pid)]
+    return [rss_mb(pid) for pid in children(arbiter) if not is_query_engine(pid)]
 
 
 def memory_of(arbiter: int) -> dict[str, object]:
     """VmRSS of each gunicorn worker; the query engine's processes (their RSS counts the in-memory store
     they share once each, so their PSS is summed too); and each worker plus its share of the engine."""
-    workers = [pid for pid in children(arbiter) if not is_engine(pid)]
-    engine = [p for pid in children(arbiter) if is_engine(pid) for p in _tree(pid)]
+    workers = [pid for pid in children(arbiter) if not is_query_engine(pid)]
+    engine = [p for pid in children(arbiter) if is_query_engine(pid) for p in _tree(pid)]
     engine += [p for pid in workers for p in _tree(pid)[1:]]  # engines a worker started itself, if any
     engine_pss = round(sum(pss_mb(pid) for pid in engine), 1)
     share = engine_pss / len(workers) if workers else 0.0
