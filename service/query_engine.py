@@ -100,14 +100,9 @@ def connect(folder: Path, timeout: float) -> Link:
     deadline = time.monotonic() + timeout
     while not (folder / DISK).exists() and time.monotonic() < deadline and folder.is_dir():
         time.sleep(0.02)
-    mode: Mode = "memory" if memory_ready(folder) else "disk"
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        sock.connect(str(folder / (MEMORY if mode == "memory" else DISK)))
-    except OSError as exc:
-        sock.close()
-        raise QueryError(503, "the query engine is not running; try again shortly") from exc
-    conn = Connection(sock.detach())
+    conn, mode = _open(folder)
+    if conn is None:
+        raise QueryError(503, "the query engine is not running; try again shortly")
     try:
         if not conn.poll(max(0.0, deadline - time.monotonic())):
             raise EOFError
@@ -116,6 +111,20 @@ def connect(folder: Path, timeout: float) -> Link:
         conn.close()
         raise QueryError(503, "a query worker could not start; try again shortly") from exc
     return Link(conn, int(pid), mode)
+
+
+def _open(folder: Path) -> tuple[Connection | None, Mode]:
+    """A connection to the memory side if it is up, else (or if it has died) to the disk side."""
+    sides: list[tuple[str, Mode]] = [(MEMORY, "memory")] if memory_ready(folder) else []
+    for name, mode in [*sides, (DISK, "disk")]:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(str(folder / name))
+        except OSError:
+            sock.close()
+            continue
+        return Connection(sock.detach()), mode
+    return None, "disk"
 
 
 def memory_ready(folder: Path) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -217,3 +219,15 @@ def test_retirement_by_private_memory_every_so_many_jobs(monkeypatch: pytest.Mon
 
 def test_private_memory_is_read_from_proc() -> None:
     assert 0 < query_engine.private_dirty_mb() < 100_000
+
+
+def test_queries_fall_back_to_disk_when_the_memory_side_dies(engine: Engine) -> None:
+    wait_for_memory(engine)
+    memory_side = children(engine.process.pid)[0]
+    os.kill(memory_side, signal.SIGKILL)
+    time.sleep(0.2)
+    assert query_engine.memory_ready(engine.folder)  # its socket file is still there
+    link = query_engine.connect(engine.folder, 10)
+    assert link.mode == "disk"
+    link.kill()
+    assert b'"n"' in answer(Governor.with_engine(engine.folder, 1, 10.0))
