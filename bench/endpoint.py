@@ -67,9 +67,7 @@ def _wait_for_memory_engine(arbiter: int, config: Settings, seconds: float = 120
     the server is up), so that no measurement mixes the two."""
     if config.query_store != "memory":
         return
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and not ours.engine_in_memory(arbiter):
-        time.sleep(0.5)
+    ours.wait_for_memory_engine(arbiter, seconds, poll=0.5)
     time.sleep(1.0)  # the governors replace their disk-side workers
 
 

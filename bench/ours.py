@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from service import build
+from service import build, query_engine
 from service.config import Settings, from_env
 from service.store import OxigraphStore
 from tests.live import LiveServer, children, descendants, is_query_engine, live_server
@@ -106,14 +106,23 @@ def pss_mb(pid: int) -> float:
 
 
 def engine_in_memory(arbiter: int) -> bool:
-    """Whether the server's query engine has its in-memory side up (memory.sock in its folder, the
-    second argument of its command line)."""
+    """Whether the server's query engine has its in-memory side up (its socket folder is the second
+    argument of its command line)."""
     for pid in children(arbiter):
         if is_query_engine(pid):
             argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-            folder = Path(argv[argv.index(b"service.query_engine") + 2].decode())
-            return (folder / "memory.sock").exists()
+            return query_engine.memory_ready(Path(argv[argv.index(b"service.query_engine") + 2].decode()))
     return False
+
+
+def wait_for_memory_engine(arbiter: int, seconds: float, poll: float = 0.05) -> bool:
+    """Wait up to `seconds` for the server's in-memory engine; whether it came up."""
+    deadline = time.monotonic() + seconds
+    while not engine_in_memory(arbiter):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(poll)
+    return True
 
 
 def _tree(pid: int) -> list[int]:

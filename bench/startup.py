@@ -43,11 +43,8 @@ def restart_figures(env: dict[str, str], limit: float = 120.0) -> dict[str, floa
         while first is None and time.perf_counter() - started < limit:
             if raw_get(server.url, ask, {"Cache-Control": "no-cache"})[0] == 200:
                 first = time.perf_counter() - started
-        memory = None
-        while memory is None and time.perf_counter() - started < limit:
-            if ours.engine_in_memory(server.process.pid):
-                memory = time.perf_counter() - started
-            time.sleep(0.05)
+        up = ours.wait_for_memory_engine(server.process.pid, limit - (time.perf_counter() - started))
+        memory = time.perf_counter() - started if up else None
     return {"healthy_s": healthy, "first_query_s": first, "memory_engine_s": memory}
 
 
