@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from service import __version__, build
+from service import __version__, build, huge_pages
 from service.config import Settings, SettingsError, from_env, parse_graph_option
 from service.store import (
     GRAPH_FORMATS,
@@ -150,6 +150,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return OK
 
 
+def _with_huge_pages(command: str) -> None:
+    """Run the command again with 2 MB pages where it builds a store (service/huge_pages.py)."""
+    environ = huge_pages.environment(command, os.environ, from_env().huge_pages)
+    if environ is not None:
+        huge_pages.run_again(sys.argv[1:], environ)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="nhskg", description="Build, check and serve the NHS commissioning knowledge graph."
@@ -187,6 +194,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        if argv is None:  # a command of its own, not a call from Python
+            _with_huge_pages(args.command)
         code: int = args.run(args)
     except CommandError as exc:
         print(f"nhskg: {exc}", file=sys.stderr)

@@ -43,6 +43,7 @@ class Settings:
     service_allowlist: tuple[str, ...] = ()
     extra_graphs: tuple[tuple[str, Path], ...] = ()
     validate_on_build: bool = True
+    huge_pages: bool = True
 
     @property
     def ontology_dir(self) -> Path:
@@ -100,6 +101,10 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
+def _flag(text: str) -> bool:
+    return text.lower() not in ("0", "false", "no", "off")
+
+
 _CONVERTERS = {
     "root": Path,
     "cache_dir": Path,
@@ -117,7 +122,8 @@ _CONVERTERS = {
     "query_store": str,
     "query_process_private_mb": int,
     "service_allowlist": lambda text: tuple(s for s in text.split() if s),
-    "validate_on_build": lambda text: text.lower() not in ("0", "false", "no", "off"),
+    "validate_on_build": _flag,
+    "huge_pages": _flag,
 }
 
 
