@@ -29,6 +29,7 @@ from service.query_jobs import (
     QueryError,
     QueryJob,
     QueryTimeoutError,
+    WorkerGoneError,
     execute,
     from_wire,
 )
@@ -56,6 +57,12 @@ class _Worker:
             gone = True
         return gone or (self.link.mode == "disk" and query_engine.memory_ready(folder))
 
+    def send(self, job: QueryJob) -> None:
+        try:
+            self.link.conn.send(job)
+        except OSError as exc:
+            raise WorkerGoneError() from exc
+
     def next_event(self, deadline: float, timeout: float) -> Event:
         """The worker's next event, or QueryTimeoutError (having killed it) when the deadline passes first."""
         try:
@@ -66,7 +73,7 @@ class _Worker:
             message = self.link.conn.recv()
         except (EOFError, OSError) as exc:
             self.kill()
-            raise QueryError(500, "the query worker stopped unexpectedly") from exc
+            raise WorkerGoneError() from exc
         return from_wire(message)
 
 
@@ -145,14 +152,7 @@ class Governor:
         return Answer(head, events, lambda _: self._free.release())
 
     def _run_isolated(self, job: QueryJob) -> Answer:
-        worker = self._take()
-        deadline = time.monotonic() + self.timeout
-        try:
-            worker.link.conn.send(job)
-            head = worker.next_event(deadline, self.timeout)
-        except QueryError as exc:
-            self._give_back(worker, healthy=not isinstance(exc, QueryTimeoutError) and exc.status < 500)
-            raise
+        worker, head, deadline = self._start(job)
         assert isinstance(head, Head)  # noqa: S101 - the worker's protocol
 
         def rest() -> Iterator[Event]:
@@ -171,6 +171,25 @@ class Governor:
 
         answer = Answer(head, rest(), finish)
         return answer
+
+    def _start(self, job: QueryJob) -> tuple[_Worker, Event, float]:
+        """A worker that has begun to answer `job`, its first event, and the job's deadline. A worker that
+        dies before it answers (its engine was killed, say) is replaced and the job sent once more: a
+        query only reads, so running it again is safe."""
+        try:
+            return self._try(job)
+        except WorkerGoneError:
+            return self._try(job)
+
+    def _try(self, job: QueryJob) -> tuple[_Worker, Event, float]:
+        worker = self._take()
+        deadline = time.monotonic() + self.timeout
+        try:
+            worker.send(job)
+            return worker, worker.next_event(deadline, self.timeout), deadline
+        except QueryError as exc:
+            self._give_back(worker, healthy=not isinstance(exc, QueryTimeoutError) and exc.status < 500)
+            raise
 
     def _take(self) -> _Worker:
         assert self._engine is not None  # noqa: S101

@@ -2,8 +2,9 @@
 
 pyoxigraph has no timeout, so a thread cannot stop a runaway query: each query runs in a process of its
 own that can be SIGKILLed. The engine is started once per server (by `nhskg serve`, before gunicorn's
-workers) as `python -m service.query_engine STORE FOLDER MODE PARENT` and answers on Unix sockets in
-FOLDER; each connection gets a freshly forked child that answers that connection's jobs until it closes:
+workers) as `python -m service.query_engine STORE FOLDER MODE PARENT PRIVATE_MB` and answers on Unix
+sockets in FOLDER; each connection gets a freshly forked child that answers that connection's jobs until
+it closes:
 
 - `disk.sock` at once: the child opens the built store (RocksDB) read-only;
 - `memory.sock` a few seconds later (MODE "memory"): a second process loads the build's N-Quads dump
@@ -13,6 +14,10 @@ FOLDER; each connection gets a freshly forked child that answers that connection
 A client (the governor) connects to the memory socket once it exists, else to the disk one, and reads
 ("ready", pid): the pid it kills on timeout. Every engine process ignores SIGINT (a terminal's Ctrl-C
 goes to the server, which stops them) and exits when its parent has gone.
+
+Nothing stays dead: `nhskg serve` starts a new engine in the same folder when its engine exits
+(`Engine.supervise`), and the engine forks a new in-memory side when that one dies after it was serving
+(`MemorySide`); clients meanwhile wait for the disk socket, or get 503, or run on disk.
 """
 
 from __future__ import annotations
@@ -26,9 +31,10 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Literal
@@ -42,39 +48,77 @@ DISK = "disk.sock"
 MEMORY = "memory.sock"
 Mode = Literal["memory", "disk"]
 POLL_SECONDS = 1.0  # how often an idle engine process checks that its parent is alive
+RESTART_DELAY = 1.0  # the pause before an engine that died is started again
+MAX_RESTART_DELAY = 60.0
+STABLE_SECONDS = 30.0  # an engine that lived this long before it died is restarted after RESTART_DELAY
 
 
 @dataclass
 class Engine:
-    """A running engine: its socket folder and its first process."""
+    """A running engine: its socket folder, the command that starts it, and its first process."""
 
     folder: Path
+    command: list[str]
     process: subprocess.Popen[bytes]
+    _stopping: threading.Event = field(default_factory=threading.Event)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def start(cls, store: Path, mode: Mode, private_mb: int = 0) -> Engine:
         """Start an engine over the built store folder `store`; it answers on disk.sock a moment later
         (`connect` waits for it), so that the web workers start meanwhile. `private_mb`: see Retirement."""
         folder = Path(tempfile.mkdtemp(prefix="nhskg-engine-"))
-        command = [
-            sys.executable,
-            "-m",
-            __name__,
-            str(store),
-            str(folder),
-            mode,
-            str(os.getpid()),
-            str(private_mb),
-        ]
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL)  # noqa: S603 - our own module
-        log.info("query engine %d starting over %s (%s)", process.pid, store.name, mode)
-        return cls(folder, process)
+        command = [sys.executable, "-m", __name__, str(store), str(folder), mode, str(os.getpid())]
+        command.append(str(private_mb))
+        return cls(folder, command, _spawn(command))
+
+    def supervise(self) -> threading.Thread:
+        """Start a new engine in the same folder whenever this one exits before `stop`: the web workers
+        connect there again, and get 503 only meanwhile. An engine that dies soon after it started is
+        started again after a growing pause (up to MAX_RESTART_DELAY)."""
+        thread = threading.Thread(target=self._restart_when_gone, name="query-engine-supervisor", daemon=True)
+        thread.start()
+        return thread
+
+    def _restart_when_gone(self) -> None:
+        delay = RESTART_DELAY
+        while True:
+            started = time.monotonic()
+            code = self.process.wait()
+            lasted = time.monotonic() - started
+            delay = RESTART_DELAY if lasted >= STABLE_SECONDS else min(delay * 2, MAX_RESTART_DELAY)
+            if self._stopping.is_set():
+                return
+            log.warning("query engine %d exited (%s); another in %.0f s", self.process.pid, code, delay)
+            if self._stopping.wait(delay):
+                return
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                self.folder.mkdir(exist_ok=True)
+                _remove_sockets(self.folder)
+                self.process = _spawn(self.command)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
+        with self._lock:
+            self._stopping.set()
+            if self.process.poll() is None:
+                self.process.terminate()
+                self.process.wait(10)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _spawn(command: list[str]) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL)  # noqa: S603 - our own module
+    log.info("query engine %d starting over %s (%s)", process.pid, Path(command[3]).name, command[5])
+    return process
+
+
+def _remove_sockets(folder: Path) -> None:
+    """A dead engine's socket files: a client must wait for the new engine's, not fail on these."""
+    for name in (DISK, MEMORY):
+        (folder / name).unlink(missing_ok=True)
+        (folder / name).with_suffix(".binding").unlink(missing_ok=True)
 
 
 @dataclass
@@ -95,36 +139,43 @@ class Link:
 
 
 def connect(folder: Path, timeout: float) -> Link:
-    """A new child of the engine in `folder` (in memory when that side is up), or a 503 QueryError;
-    waits up to `timeout` seconds for an engine that is still starting."""
+    """A new child of the engine in `folder`, in memory when that side is up and answers, else on disk;
+    or a 503 QueryError. Waits up to `timeout` seconds for an engine that is still starting."""
     deadline = time.monotonic() + timeout
     while not (folder / DISK).exists() and time.monotonic() < deadline and folder.is_dir():
         time.sleep(0.02)
-    conn, mode = _open(folder)
-    if conn is None:
-        raise QueryError(503, "the query engine is not running; try again shortly")
-    try:
-        if not conn.poll(max(0.0, deadline - time.monotonic())):
-            raise EOFError
-        _, pid = conn.recv()
-    except (EOFError, OSError, ValueError) as exc:
-        conn.close()
-        raise QueryError(503, "a query worker could not start; try again shortly") from exc
-    return Link(conn, int(pid), mode)
-
-
-def _open(folder: Path) -> tuple[Connection | None, Mode]:
-    """A connection to the memory side if it is up, else (or if it has died) to the disk side."""
     sides: list[tuple[str, Mode]] = [(MEMORY, "memory")] if memory_ready(folder) else []
+    reached = False
     for name, mode in [*sides, (DISK, "disk")]:
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            sock.connect(str(folder / name))
-        except OSError:
-            sock.close()
-            continue
-        return Connection(sock.detach()), mode
-    return None, "disk"
+        conn = _open(folder / name)
+        reached = reached or conn is not None
+        pid = _handshake(conn, deadline) if conn is not None else None
+        if conn is not None and pid is not None:
+            return Link(conn, pid, mode)
+    if reached:  # a side accepted, then its process died (or never answered): say so, not "not running"
+        raise QueryError(503, "a query worker could not start; try again shortly")
+    raise QueryError(503, "the query engine is not running; try again shortly")
+
+
+def _open(path: Path) -> Connection | None:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(str(path))
+    except OSError:
+        sock.close()
+        return None
+    return Connection(sock.detach())
+
+
+def _handshake(conn: Connection, deadline: float) -> int | None:
+    """The pid of the child that answers `conn`, or None (the connection closed) if it did not."""
+    try:
+        if conn.poll(max(0.0, deadline - time.monotonic())):
+            return int(conn.recv()[1])
+    except (EOFError, OSError, ValueError, TypeError, IndexError):
+        pass
+    conn.close()
+    return None
 
 
 def memory_ready(folder: Path) -> bool:
@@ -146,12 +197,53 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps our children
     query_policy.check_query("SELECT * FROM <x:y> {}", ())  # load the parser once, before any fork
     disk = _listen(folder / DISK)
-    if mode == "memory" and os.fork() == 0:
-        disk.close()
-        _memory_side(store, folder, os.getppid(), private_mb)
-    _accept(disk, lambda: OxigraphStore.open_read_only(store / build.DB), parent)
+    memory = MemorySide(store, folder, private_mb, disk) if mode == "memory" else None
+    if memory is not None:
+        memory.start()
+    tick = memory.restart_if_gone if memory is not None else None
+    _accept(disk, lambda: OxigraphStore.open_read_only(store / build.DB), parent, tick=tick)
     shutil.rmtree(folder, ignore_errors=True)  # the server has gone without stopping us
     return 0
+
+
+@dataclass
+class MemorySide:
+    """The in-memory side, as the engine's first process sees it: forked, watched, and forked again if
+    it dies after it was serving (an out-of-memory kill, say). One that fails while loading the dump is
+    left dead: queries stay on disk, as the log says."""
+
+    store: Path
+    folder: Path
+    private_mb: int
+    disk: socket.socket
+    pid: int = 0
+
+    def start(self) -> None:
+        pid = os.fork()
+        if pid == 0:
+            self.disk.close()
+            _memory_side(self.store, self.folder, os.getppid(), self.private_mb)
+        self.pid = pid
+
+    def restart_if_gone(self) -> None:
+        if not self.pid or _alive(self.pid):
+            return
+        self.pid = 0
+        if memory_ready(self.folder):  # it was serving: clients must go to disk until the new one is up
+            (self.folder / MEMORY).unlink(missing_ok=True)
+            log.warning("query engine: the in-memory side has gone; loading it again")
+            self.start()
+        else:
+            log.warning("query engine: the in-memory side ended before it served; queries stay on disk")
+
+
+def _alive(pid: int) -> bool:
+    """Whether our child `pid` is running (SIGCHLD is ignored, so a dead child is reaped at once)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _memory_side(store: Path, folder: Path, parent: int, private_mb: int) -> None:
@@ -181,9 +273,18 @@ def _listen(path: Path) -> socket.socket:
     return listener
 
 
-def _accept(listener: socket.socket, store: Callable[[], Store], parent: int, private_mb: int = 0) -> None:
-    """Fork a child for each connection (see Retirement for `private_mb`), until the parent has gone."""
+def _accept(
+    listener: socket.socket,
+    store: Callable[[], Store],
+    parent: int,
+    private_mb: int = 0,
+    tick: Callable[[], None] | None = None,
+) -> None:
+    """Fork a child for each connection (see Retirement for `private_mb`), until the parent has gone;
+    `tick` is called at least every POLL_SECONDS."""
     while os.getppid() == parent:
+        if tick is not None:
+            tick()
         if not select.select([listener], [], [], POLL_SECONDS)[0]:
             continue
         try:

@@ -39,6 +39,13 @@ class BusyError(QueryError):
         super().__init__(503, "too many queries are running; try again in a few seconds", "busy")
 
 
+class WorkerGoneError(QueryError):
+    """The query process died (killed, or its engine gone) before it answered: worth one more try."""
+
+    def __init__(self) -> None:
+        super().__init__(503, "the query worker stopped unexpectedly; try again shortly")
+
+
 class QueryTimeoutError(QueryError):
     def __init__(self, seconds: float) -> None:
         super().__init__(503, f"the query ran longer than the {seconds:g} s limit and was stopped", "timeout")

@@ -69,6 +69,8 @@ def serve(settings: Settings, dev: bool = False) -> None:
         if store is not None
         else None
     )
+    if engine is not None:
+        engine.supervise()
     try:
         _Gunicorn(settings, engine.folder if engine else None).run()
     finally:

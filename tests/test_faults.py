@@ -20,7 +20,16 @@ from pathlib import Path
 import pytest
 
 from service.store import OxigraphStore
-from tests.live import NHSKG, live_server, raw_get, wait_for_workers, web_workers
+from tests.live import (
+    NHSKG,
+    children,
+    descendants,
+    is_query_engine,
+    live_server,
+    raw_get,
+    wait_for_workers,
+    web_workers,
+)
 from tests.sparql_fixtures import PROJECT
 
 pytestmark = pytest.mark.e2e
@@ -147,6 +156,29 @@ def test_a_killed_worker_is_replaced_and_only_requests_in_flight_fail(project: d
     assert len(replaced) == 2 and workers[0] not in replaced
     assert len(failures) <= clients, failures
     assert len(answered) > 100
+
+
+def test_a_killed_query_engine_is_started_again(project: dict[str, str]) -> None:
+    query = "/sparql?query=" + urllib.request.quote("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+    fresh = {"Cache-Control": "no-cache"}
+    with live_server(project, ["--workers", "1"]) as server:
+        engines = [pid for pid in children(server.process.pid) if is_query_engine(pid)]
+        assert len(engines) == 1
+        assert raw_get(server.url, query, fresh)[0] == 200
+        for pid in [engines[0], *descendants(engines[0])]:  # the engine and every query process it made
+            os.kill(pid, signal.SIGKILL)
+        statuses: set[int] = set()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            status = raw_get(server.url, query, fresh)[0]
+            statuses.add(status)
+            if status == 200:
+                break
+            time.sleep(0.2)
+        replaced = [pid for pid in children(server.process.pid) if is_query_engine(pid)]
+    assert status == 200, statuses
+    assert statuses <= {200, 503}
+    assert len(replaced) == 1 and replaced != engines
 
 
 def test_a_full_disk_during_a_build_leaves_the_last_good_store_intact(project: dict[str, str]) -> None:
