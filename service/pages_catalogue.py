@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import pickle
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -147,11 +149,25 @@ def save_catalogue(catalogue: Catalogue, path: Path) -> None:
         pickle.dump(catalogue, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: unpickling creates objects that all live on, and every
+    collection meanwhile would walk them all again (loading the catalogue takes 0.14 s instead of 0.34 s,
+    and grows with the data instead of faster than it)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_catalogue(store: Store, saved: Path | None) -> Catalogue:
     """The catalogue the build saved beside the store (our own file, written by `nhskg build`), else
     one built from the store now."""
     if saved is not None and saved.is_file():
-        with saved.open("rb") as handle:
+        with saved.open("rb") as handle, gc_paused():
             catalogue = pickle.load(handle)  # noqa: S301 - our own build artefact, never user input
         if isinstance(catalogue, Catalogue):
             return catalogue

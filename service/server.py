@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,11 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Flask:
         observability.configure_logging()
-        return create_app(self._settings, engine=self._engine)
+        app = create_app(self._settings, engine=self._engine)
+        # What the app holds for its whole life (the catalogue: ~150,000 objects) leaves the collector's
+        # view, so that no request pays a full collection that walks it (42 ms each on the real data).
+        gc.freeze()
+        return app
 
 
 def serve(settings: Settings, dev: bool = False) -> None:

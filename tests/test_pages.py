@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
 from service import iris
-from service.pages_catalogue import catalogue_from_rows, fold
+from service.pages_catalogue import catalogue_from_rows, fold, load_catalogue, save_catalogue
 from service.terms import IRI, Literal
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -211,6 +213,22 @@ def test_search_index_folds_accents() -> None:
     assert fold("CAFÉ") == "cafe"
     assert [h.entry.iri for h in catalogue.search("cafe")] == ["x:1"]
     assert catalogue.search("") == []
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_saved_catalogue_loads_whole_and_leaves_the_collector_as_it_was(
+    tmp_path: Path, enabled: bool
+) -> None:
+    rows = [{"s": IRI("x:1"), "p": IRI(iris.PREFIXES["rdfs"] + "label"), "o": Literal("Bolton PCT")}]
+    save_catalogue(catalogue_from_rows(rows), tmp_path / "catalogue.pickle")
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        loaded = load_catalogue(None, tmp_path / "catalogue.pickle")  # type: ignore[arg-type]
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert [h.entry.iri for h in loaded.search("bolton")] == ["x:1"]
 
 
 def test_unknown_iri_suggests(client: FlaskClient) -> None:
