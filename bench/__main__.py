@@ -74,10 +74,8 @@ NOTES = [
     "- 'ours' sends Cache-Control: no-cache, so every request is evaluated; 'ours, result cache' asks as a"
     " client does, so after the first request each worker answers from the answers it keeps. Neither"
     " Virtuoso nor rdflib-endpoint keeps answers, so the second row compares serving, not engines.",
-    "- Our queries run in the query engine's in-memory processes, each replaced once its private memory"
-    " passes query_process_private_mb (default 128): a scan then pays for copying the store's pages again"
-    " in the next process (label search 62 -> 204 ms). NHSKG_QUERY_PROCESS_PRIVATE_MB=0 keeps them: scans"
-    " 2-3x faster, at up to ~410 MB per query slot.",
+    "- Our queries run in the query engine's in-memory side: one process holding one copy of the store,"
+    " a thread per connection (pyoxigraph evaluates without the GIL).",
     "- Memory: web workers by RSS; the engine's processes by PSS, as they share one in-memory store.",
 ]
 

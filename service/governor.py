@@ -46,8 +46,30 @@ class _Worker:
     def __init__(self, folder: Path) -> None:
         self.link: Link = query_engine.connect(folder, START_TIMEOUT)
 
-    def kill(self) -> None:
-        self.link.kill()
+    def close(self) -> None:
+        """Done with this worker (see Link.close: a shared in-memory side is never killed for this)."""
+        self.link.close()
+
+    def abandon(self, deadline: float) -> None:
+        """Done with a worker still answering (its client went away). Its own child is killed; a thread
+        of the shared in-memory side is left to finish, its answer read and dropped in the background,
+        and the side killed only if the job is still running at its deadline."""
+        if not self.link.shared:
+            self.link.kill()
+            return
+        threading.Thread(target=self._drain, args=(deadline,), name="nhskg-drain", daemon=True).start()
+
+    def _drain(self, deadline: float) -> None:
+        try:
+            while self.link.conn.poll(max(0.0, deadline - time.monotonic())):
+                if isinstance(from_wire(self.link.conn.recv()), Done):
+                    break
+            else:
+                log.warning("an abandoned query ran past its deadline; stopping the in-memory side")
+                self.link.kill()
+        except (EOFError, OSError, QueryError):
+            pass  # the answer ended in an error, or the side has gone
+        self.link.conn.close()
 
     def stale(self, folder: Path) -> bool:
         """Gone (its connection reads EOF), or on disk while the in-memory side is ready."""
@@ -68,11 +90,11 @@ class _Worker:
         try:
             ready = self.link.conn.poll(max(0.0, deadline - time.monotonic()))
             if not ready:
-                self.kill()
+                self.link.kill()
                 raise QueryTimeoutError(timeout)
             message = self.link.conn.recv()
         except (EOFError, OSError) as exc:
-            self.kill()
+            self.close()
             raise WorkerGoneError() from exc
         return from_wire(message)
 
@@ -162,15 +184,15 @@ class Governor:
                 if isinstance(event, Done):
                     return
 
-        answer: Answer
-
         def finish(completed: bool) -> None:
-            retiring = answer.done is not None and answer.done.retiring
-            self._give_back(worker, healthy=completed and not retiring)
+            if completed:
+                self._give_back(worker, healthy=True)
+            else:
+                worker.abandon(deadline)
+                self._respawn()
             self._free.release()
 
-        answer = Answer(head, rest(), finish)
-        return answer
+        return Answer(head, rest(), finish)
 
     def _start(self, job: QueryJob) -> tuple[_Worker, Event, float]:
         """A worker that has begun to answer `job`, its first event, and the job's deadline. A worker that
@@ -200,19 +222,21 @@ class Governor:
                 return _Worker(self._engine)
             if not worker.stale(self._engine):
                 return worker
-            worker.kill()
+            worker.close()
 
     def _give_back(self, worker: _Worker, healthy: bool) -> None:
-        """An idle worker goes back to the pool; one stopped mid-query, or retiring, is killed and
-        replaced."""
+        """An idle worker goes back to the pool; one that failed is closed and replaced."""
         if healthy:
             with self._lock:
                 if len(self._idle) < self.slots:
                     self._idle.append(worker)
                     return
-        worker.kill()
+        worker.close()
         if not healthy:
-            threading.Thread(target=self._spare, daemon=True, name="nhskg-respawn").start()
+            self._respawn()
+
+    def _respawn(self) -> None:
+        threading.Thread(target=self._spare, daemon=True, name="nhskg-respawn").start()
 
     def _spare(self) -> None:
         try:
@@ -237,7 +261,7 @@ class Governor:
             idle, self._idle = self._idle, []
         for worker in idle:
             if worker.stale(self._engine):
-                worker.kill()
+                worker.close()
             else:
                 self._give_back(worker, healthy=True)
         with self._lock:
@@ -249,4 +273,4 @@ class Governor:
         with self._lock:
             idle, self._idle = self._idle, []
         for worker in idle:
-            worker.kill()
+            worker.close()

@@ -1,15 +1,19 @@
-"""The query engine: the processes that run user queries, one per query slot, killed when they overrun.
+"""The query engine: the processes that run user queries, stopped with SIGKILL when they overrun.
 
-pyoxigraph has no timeout, so a thread cannot stop a runaway query: each query runs in a process of its
-own that can be SIGKILLed. The engine is started once per server (by `nhskg serve`, before gunicorn's
-workers) as `python -m service.query_engine STORE FOLDER MODE PARENT PRIVATE_MB` and answers on Unix
-sockets in FOLDER; each connection gets a freshly forked child that answers that connection's jobs until
-it closes:
+pyoxigraph has no timeout, so nothing inside a process can stop a runaway query: the query runs in a
+process that can be SIGKILLed. The engine is started once per server (by `nhskg serve`, before gunicorn's
+workers) as `python -m service.query_engine STORE FOLDER MODE PARENT` and answers on Unix sockets in
+FOLDER; each connection answers its client's jobs, one at a time, until it closes:
 
-- `disk.sock` at once: the child opens the built store (RocksDB) read-only;
-- `memory.sock` a few seconds later (MODE "memory"): a second process loads the build's N-Quads dump
-  into an in-memory store and then listens; its children are forked from it, so they share that one copy
-  (copy-on-write: the store is only read). Queries run 2-7 times faster there than on RocksDB.
+- `disk.sock` at once: each connection gets a freshly forked child that opens the built store (RocksDB)
+  read-only; a timeout kills that child alone.
+- `memory.sock` a few seconds later (MODE "memory"): a second process loads the build's N-Quads dump into
+  an in-memory store and answers each connection in a thread of its own, all over that one copy.
+  pyoxigraph lets go of the GIL while it evaluates, so the threads use every core. Queries run 2-7 times
+  faster there than on RocksDB. Threads, not forked children: reading pyoxigraph's in-memory store writes
+  to its pages (reference counts), so a forked child ends up copying the pages a scan touches (200-250 MB
+  for one label search) and pays 140-180 ms of page faults to do it. A timeout kills this whole side;
+  the queries it was running are sent again (see the governor) and run on disk until it is loaded again.
 
 A client (the governor) connects to the memory socket once it exists, else to the disk one, and reads
 ("ready", pid): the pid it kills on timeout. Every engine process ignores SIGINT (a terminal's Ctrl-C
@@ -33,7 +37,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -64,12 +68,11 @@ class Engine:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
-    def start(cls, store: Path, mode: Mode, private_mb: int = 0) -> Engine:
+    def start(cls, store: Path, mode: Mode) -> Engine:
         """Start an engine over the built store folder `store`; it answers on disk.sock a moment later
-        (`connect` waits for it), so that the web workers start meanwhile. `private_mb`: see Retirement."""
+        (`connect` waits for it), so that the web workers start meanwhile."""
         folder = Path(tempfile.mkdtemp(prefix="nhskg-engine-"))
         command = [sys.executable, "-m", __name__, str(store), str(folder), mode, str(os.getpid())]
-        command.append(str(private_mb))
         return cls(folder, command, _spawn(command))
 
     def supervise(self) -> threading.Thread:
@@ -123,19 +126,33 @@ def _remove_sockets(folder: Path) -> None:
 
 @dataclass
 class Link:
-    """A connection to one engine child, which answers jobs until the connection closes."""
+    """A connection to the engine, which answers jobs until the connection closes: in a child of its own
+    (disk), or in a thread of the in-memory side that every link to memory shares (`shared`)."""
 
     conn: Connection
     pid: int
     mode: Mode
 
+    @property
+    def shared(self) -> bool:
+        return self.mode == "memory"
+
     def kill(self) -> None:
-        """SIGKILL: the only way to stop a query inside pyoxigraph. Safe to call twice."""
+        """SIGKILL to the process answering: the only way to stop a query inside pyoxigraph (for a shared
+        link, that is the whole in-memory side). Safe to call twice."""
         try:
             os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         self.conn.close()
+
+    def close(self) -> None:
+        """Done with an idle link: its own child is killed; a shared side's thread ends when it reads
+        the end of the connection."""
+        if self.shared:
+            self.conn.close()
+        else:
+            self.kill()
 
 
 def connect(folder: Path, timeout: float) -> Link:
@@ -186,18 +203,12 @@ def memory_ready(folder: Path) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    store, folder, mode, parent, private_mb = (
-        Path(argv[0]),
-        Path(argv[1]),
-        argv[2],
-        int(argv[3]),
-        int(argv[4]),
-    )
+    store, folder, mode, parent = Path(argv[0]), Path(argv[1]), argv[2], int(argv[3])
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps our children
     query_policy.check_query("SELECT * FROM <x:y> {}", ())  # load the parser once, before any fork
     disk = _listen(folder / DISK)
-    memory = MemorySide(store, folder, private_mb, disk) if mode == "memory" else None
+    memory = MemorySide(store, folder, disk) if mode == "memory" else None
     if memory is not None:
         memory.start()
     tick = memory.restart_if_gone if memory is not None else None
@@ -214,7 +225,6 @@ class MemorySide:
 
     store: Path
     folder: Path
-    private_mb: int
     disk: socket.socket
     pid: int = 0
 
@@ -222,7 +232,7 @@ class MemorySide:
         pid = os.fork()
         if pid == 0:
             self.disk.close()
-            _memory_side(self.store, self.folder, os.getppid(), self.private_mb)
+            _memory_side(self.store, self.folder, os.getppid())
         self.pid = pid
 
     def restart_if_gone(self) -> None:
@@ -246,8 +256,8 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _memory_side(store: Path, folder: Path, parent: int, private_mb: int) -> None:
-    """Load the dump, then listen on memory.sock; never returns."""
+def _memory_side(store: Path, folder: Path, parent: int) -> None:
+    """Load the dump, then answer on memory.sock, a thread per connection; never returns."""
     started = time.perf_counter()
     try:
         memory = OxigraphStore.from_dump(store / build.QUADS)
@@ -259,7 +269,8 @@ def _memory_side(store: Path, folder: Path, parent: int, private_mb: int) -> Non
     except OSError:  # the engine stopped while we were loading, and took its folder with it
         os._exit(0)
     log.info("query engine: %s loaded into memory in %.1f s", store.name, time.perf_counter() - started)
-    _accept(listener, lambda: memory, parent, private_mb)
+    for sock in _connections(listener, parent):
+        threading.Thread(target=_answer, args=(sock, memory), name="nhskg-query", daemon=True).start()
     os._exit(0)
 
 
@@ -277,11 +288,21 @@ def _accept(
     listener: socket.socket,
     store: Callable[[], Store],
     parent: int,
-    private_mb: int = 0,
     tick: Callable[[], None] | None = None,
 ) -> None:
-    """Fork a child for each connection (see Retirement for `private_mb`), until the parent has gone;
+    """Fork a child for each connection, which opens `store()` and answers it, until the parent has gone;
     `tick` is called at least every POLL_SECONDS."""
+    for sock in _connections(listener, parent, tick):
+        if os.fork() == 0:
+            listener.close()
+            _child(sock, store)
+        sock.close()
+
+
+def _connections(
+    listener: socket.socket, parent: int, tick: Callable[[], None] | None = None
+) -> Iterator[socket.socket]:
+    """Each connection `listener` accepts, until the parent has gone; `tick` at least every POLL_SECONDS."""
     while os.getppid() == parent:
         if tick is not None:
             tick()
@@ -291,66 +312,35 @@ def _accept(
             sock, _ = listener.accept()
         except OSError:
             continue
-        if os.fork() == 0:
-            listener.close()
-            _child(sock, store, Retirement(private_mb))
-        sock.close()
+        yield sock
 
 
-class Retirement:
-    """When a child of the in-memory side should go. Reading the shared store writes to its pages
-    (reference counts, locks), so each page a query touches becomes the child's own copy: one scan of
-    the labels or the organisations makes 200-250 MB of the 410 MB store private, a point query about
-    4 MB. A child whose private memory has passed `limit_mb` goes after its answer; it is checked after
-    every long job (the scans) and every CHECK_EVERY jobs, as reading /proc/self/smaps_rollup costs
-    6-8 ms. Its replacement is a fork (a few ms), whose first scan pays for copying the pages again.
-    A limit of 0 keeps every child (the disk side's never grow)."""
-
-    LONG_JOB_SECONDS = 0.05
-    CHECK_EVERY = 200
-
-    def __init__(self, limit_mb: int) -> None:
-        self.limit_mb = limit_mb
-        self.jobs = 0
-        self.going = False
-        self._started = 0.0
-
-    def start(self) -> None:
-        self._started = time.monotonic()
-
-    def due(self) -> bool:
-        """Asked as a job's answer ends: whether this is the child's last."""
-        self.jobs += 1
-        if self.limit_mb:
-            long_job = time.monotonic() - self._started >= self.LONG_JOB_SECONDS
-            if long_job or self.jobs % self.CHECK_EVERY == 0:
-                self.going = private_dirty_mb() > self.limit_mb
-        return self.going
-
-
-def private_dirty_mb() -> float:
-    """This process's private dirty memory (pages it wrote, its own copies of shared ones)."""
-    for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
-        if line.startswith("Private_Dirty:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def _child(sock: socket.socket, store: Callable[[], Store], retirement: Retirement) -> None:
-    """Answer the connection's jobs until it closes or `retirement` says so, then exit (never returns
-    into the accept loop)."""
-    code = 0
+def _answer(sock: socket.socket, store: Store) -> None:
+    """Answer the connection's jobs, one after another, until it closes."""
+    conn = Connection(sock.detach())
     try:
-        conn = Connection(sock.detach())
-        opened = store()
         conn.send(("ready", os.getpid()))
-        while not retirement.going:
+        while True:
             try:
                 job = conn.recv()
             except EOFError:
                 break
-            retirement.start()
-            send_answer(conn, opened, job, retirement.due)
+            send_answer(conn, store, job)
+    except OSError:
+        pass  # the client went away mid-answer
+    except Exception:  # noqa: BLE001 - reported; the connection ends, the process goes on
+        log.exception("a query connection failed")
+    finally:
+        conn.close()
+
+
+def _child(sock: socket.socket, store: Callable[[], Store]) -> None:
+    """A forked child: open the store, answer the connection, then exit (never returns into the accept
+    loop)."""
+    code = 0
+    try:
+        opened = store()
+        _answer(sock, opened)
     except Exception:  # noqa: BLE001 - reported, and the child goes
         log.exception("a query worker failed")
         code = 1

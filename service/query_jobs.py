@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, Literal
@@ -75,7 +75,6 @@ class Head:
 class Done:
     rows: int
     truncated: bool
-    retiring: bool = False  # the process that answered goes after this answer: do not send it another
 
 
 Event = Head | bytes | Done
@@ -167,11 +166,9 @@ def _peeked(items: Iterator[Any]) -> Iterator[Any]:
 # --- on the wire -----------------------------------------------------------------------------------
 
 
-def send_answer(
-    conn: Connection, store: Store, job: QueryJob, retiring: Callable[[], bool] = lambda: False
-) -> None:
-    """Run `job` and send its events over `conn`; a failure is sent as an error, never raised.
-    `retiring` is asked as the answer ends: whether this process will go after it."""
+def send_answer(conn: Connection, store: Store, job: QueryJob) -> None:
+    """Run `job` and send its events over `conn`; a failure of the query is sent as an error, never
+    raised. OSError (the client has gone) is raised: nobody is left to tell."""
     pending: list[bytes] = []
     size = 0
     try:
@@ -185,9 +182,9 @@ def send_answer(
             elif pending:
                 conn.send(("data", b"".join(pending)))
                 pending, size = [], 0
-            if isinstance(event, Done):
-                event = Done(event.rows, event.truncated, retiring())  # noqa: PLW2901
             conn.send(to_wire(event))
+    except OSError:
+        raise
     except QueryError as exc:
         conn.send(("error", exc.status, exc.message, exc.outcome))
     except Exception:  # noqa: BLE001 - a worker reports, never dies of a bad query
@@ -199,7 +196,7 @@ def to_wire(event: Event) -> tuple[Any, ...]:
     if isinstance(event, Head):
         return ("head", event.kind, event.format)
     if isinstance(event, Done):
-        return ("done", event.rows, event.truncated, event.retiring)
+        return ("done", event.rows, event.truncated)
     return ("data", event)
 
 
@@ -208,7 +205,7 @@ def from_wire(message: tuple[Any, ...]) -> Event:
     if tag == "head":
         return Head(message[1], message[2])
     if tag == "done":
-        return Done(message[1], message[2], message[3])
+        return Done(message[1], message[2])
     if tag == "data":
         data: bytes = message[1]
         return data

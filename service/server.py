@@ -69,11 +69,7 @@ def serve(settings: Settings, dev: bool = False) -> None:
         create_app(settings).run(host=settings.host, port=settings.port, debug=False, use_reloader=True)
         return
     store = build.current_store(settings)
-    engine = (
-        Engine.start(store, settings.query_store, settings.query_process_private_mb)
-        if store is not None
-        else None
-    )
+    engine = Engine.start(store, settings.query_store) if store is not None else None
     if engine is not None:
         engine.supervise()
     try:

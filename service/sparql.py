@@ -380,7 +380,7 @@ def _install(setup: BlueprintSetupState) -> None:
     path = build.current_store(settings)
     key = app_state.manifest.get("key")
     if engine is None and path is not None and key and build.read_manifest(path).get("key") == key:
-        own = Engine.start(path, settings.query_store, settings.query_process_private_mb)
+        own = Engine.start(path, settings.query_store)
         weakref.finalize(app, own.stop)  # with the app, or at exit
         engine = own.folder
     if engine is not None:

@@ -1,4 +1,4 @@
-"""The query engine: disk at once, memory once loaded, children killable, gone with its parent."""
+"""The query engine: disk at once, memory once loaded, overruns killed, gone with its parent."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from service import build, query_engine
 from service.config import Settings
 from service.governor import Governor
 from service.query_engine import Engine, Mode
-from service.query_jobs import QueryJob, QueryTimeoutError
+from service.query_jobs import Done, QueryJob, QueryTimeoutError, from_wire
 from tests.live import children, descendants
 from tests.sparql_fixtures import PROJECT
 
@@ -33,7 +34,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def engine(store: Path, request: pytest.FixtureRequest) -> Iterator[Engine]:
     mode: Mode = getattr(request, "param", "memory")
-    started = Engine.start(store, mode, 128)
+    started = Engine.start(store, mode)
     try:
         yield started
     finally:
@@ -91,36 +92,96 @@ def test_without_a_dump_queries_stay_on_disk(store: Path, tmp_path: Path) -> Non
         engine.stop()
 
 
+def memory_side(engine: Engine) -> int:
+    """The pid of the engine's in-memory side: the process that answers memory.sock."""
+    link = query_engine.connect(engine.folder, 10)
+    link.close()
+    assert link.mode == "memory"
+    return link.pid
+
+
 def test_idle_disk_workers_are_replaced_by_memory_ones(engine: Engine) -> None:
     governor = Governor.with_engine(engine.folder, 2, 10.0)
     governor.warm_up()
     wait_for_memory(engine)
-    memory_side = [pid for pid in children(engine.process.pid) if children(pid)]
+    side = memory_side(engine)
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and len(children(memory_side[0]) if memory_side else []) < 2:
+    while time.monotonic() < deadline and children(engine.process.pid) != [side]:
         time.sleep(0.1)
-        memory_side = [pid for pid in children(engine.process.pid) if children(pid)]
-    assert memory_side, "the in-memory side has forked no query worker"
-    time.sleep(0.5)
-    disk_children = [pid for pid in children(engine.process.pid) if pid not in memory_side]
-    assert disk_children == [], "disk-side workers should have been killed once memory was ready"
-    assert len(children(memory_side[0])) == 2
+    assert children(engine.process.pid) == [side], "disk-side workers should go once memory is ready"
+    assert descendants(side) == [], "the in-memory side answers in threads, not in forked children"
+    assert b'"n"' in answer(governor)
     governor.shutdown()
 
 
-def test_an_overrunning_query_is_killed_and_the_next_is_answered(engine: Engine) -> None:
+def test_links_to_memory_share_one_process_and_answer_at_once(engine: Engine) -> None:
     wait_for_memory(engine)
+    links = [query_engine.connect(engine.folder, 10) for _ in range(3)]
+    try:
+        assert {link.mode for link in links} == {"memory"}
+        assert len({link.pid for link in links}) == 1
+        for link in links:
+            link.conn.send(QueryJob(COUNT))
+        for link in links:  # every link answers its own job, in full
+            events = []
+            while not events or not isinstance(events[-1], Done):
+                assert link.conn.poll(10)
+                events.append(from_wire(link.conn.recv()))
+            assert b'"n"' in b"".join(e for e in events if isinstance(e, bytes))
+    finally:
+        for link in links:
+            link.close()
+    assert Path(f"/proc/{links[0].pid}").exists(), "closing a shared link leaves the side running"
+
+
+def test_an_answer_dropped_half_way_leaves_the_memory_side_serving(engine: Engine) -> None:
+    wait_for_memory(engine)
+    side = memory_side(engine)
+    governor = Governor.with_engine(engine.folder, 1, 10.0)
+    numbers = " ".join(str(i) for i in range(300))
+    big = f"SELECT * WHERE {{ VALUES ?a {{ {numbers} }} VALUES ?b {{ {numbers} }} }}"  # 90,000 rows
+    result = governor.run(QueryJob(big))
+    assert next(iter(result))  # the first chunk, then the client goes away
+    result.close()
+    assert b'"n"' in answer(governor)
+    time.sleep(0.5)
+    assert memory_side(engine) == side and Path(f"/proc/{side}").exists()
+
+
+NUMBERS = " ".join(str(i) for i in range(100))
+SLOW_COUNT = (  # 10^10 rows to count
+    "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?{v} {{ {NUMBERS} }}" for v in "abcde") + " }"
+)
+
+
+@pytest.mark.parametrize("engine", ["disk", "memory"], indirect=True)
+def test_an_overrunning_query_is_killed_and_the_next_is_answered(engine: Engine, request: Any) -> None:
+    if request.node.callspec.params["engine"] == "memory":
+        wait_for_memory(engine)
     governor = Governor.with_engine(engine.folder, 1, 0.5)
-    numbers = " ".join(str(i) for i in range(100))
-    blocks = " ".join(f"VALUES ?{v} {{ {numbers} }}" for v in "abcde")  # 10^10 rows to count
-    slow = "SELECT (COUNT(*) AS ?n) WHERE { " + blocks + " }"
     assert b'"n"' in answer(governor)  # the one worker is connected and idle
     before = set(descendants(engine.process.pid))
     with pytest.raises(QueryTimeoutError):
-        answer(governor, slow)
+        answer(governor, SLOW_COUNT)
     time.sleep(0.3)
     assert before - set(descendants(engine.process.pid)), "the overrunning worker should be gone"
     assert b'"n"' in answer(governor)
+
+
+def test_an_abandoned_query_still_running_at_its_deadline_stops_the_memory_side(engine: Engine) -> None:
+    wait_for_memory(engine)
+    side = memory_side(engine)
+    governor = Governor.with_engine(engine.folder, 1, 1.0)
+    # One row at once (so the answer has begun), then a count that would take hours.
+    slow = "SELECT * WHERE { { VALUES ?x { 1 } } UNION { " + SLOW_COUNT + " } }"
+    result = governor.run(QueryJob(slow))
+    result.close()  # the client goes away while the query runs
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{side}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not Path(f"/proc/{side}").exists(), "a query left running past its deadline must be stopped"
+    assert b'"n"' in answer(governor)  # on disk until the side is loaded again
+    wait_for_memory(engine)
 
 
 def test_the_engine_goes_when_its_parent_goes(store: Path) -> None:
@@ -163,62 +224,6 @@ def test_an_engine_stopped_while_loading_goes_quietly(
     assert not Path(f"/proc/{memory_side[0]}").exists()
     assert "Traceback" not in capfd.readouterr().err
     assert not engine.folder.exists()
-
-
-def test_a_child_of_the_memory_side_retires_after_a_long_job_and_is_replaced(store: Path) -> None:
-    engine = Engine.start(store, "memory", private_mb=1)  # any child is over 1 MB once it checks
-    try:
-        wait_for_memory(engine)
-        governor = Governor.with_engine(engine.folder, 1, 10.0)
-        memory_side = children(engine.process.pid)[0]
-
-        def workers() -> set[int]:
-            return set(children(memory_side))
-
-        answer(governor)
-        first = workers()
-        answer(governor)
-        assert workers() == first and len(first) == 1, "a short job is not checked: its worker stays"
-        numbers = " ".join(str(i) for i in range(150))
-        blocks = " ".join(f"VALUES ?{v} {{ {numbers} }}" for v in "abc")
-        assert b'"n"' in answer(governor, "SELECT (COUNT(*) AS ?n) WHERE { " + blocks + " }")
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and (workers() & first or not workers()):
-            time.sleep(0.05)
-        assert not workers() & first, "the worker over its limit after a long job should have gone"
-        assert len(workers()) == 1, "and a fresh one taken its place"
-        assert b'"n"' in answer(governor)
-    finally:
-        engine.stop()
-
-
-@pytest.mark.parametrize(
-    ("limit", "seconds", "private", "going"),
-    [(64, 0.0, 100.0, False), (64, 0.2, 100.0, True), (64, 0.2, 10.0, False), (0, 0.2, 100.0, False)],
-)
-def test_retirement_after_a_long_job(
-    limit: int, seconds: float, private: float, going: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    retirement = query_engine.Retirement(limit)
-    clock = iter([100.0, 100.0 + seconds])
-    monkeypatch.setattr(query_engine.time, "monotonic", lambda: next(clock))
-    monkeypatch.setattr(query_engine, "private_dirty_mb", lambda: private)
-    retirement.start()
-    assert retirement.due() is going and retirement.going is going
-
-
-def test_retirement_by_private_memory_every_so_many_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
-    retirement = query_engine.Retirement(64)
-    monkeypatch.setattr(query_engine, "private_dirty_mb", lambda: 65.0)
-    for _ in range(query_engine.Retirement.CHECK_EVERY - 1):
-        retirement.start()
-        assert not retirement.due()
-    retirement.start()
-    assert retirement.due()
-
-
-def test_private_memory_is_read_from_proc() -> None:
-    assert 0 < query_engine.private_dirty_mb() < 100_000
 
 
 def test_a_memory_side_that_dies_is_loaded_again_and_queries_go_on(engine: Engine) -> None:
