@@ -13,6 +13,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from json.encoder import encode_basestring_ascii as json_string  # what json.dumps quotes with
 from typing import Generic, TypeVar
 from xml.sax.saxutils import escape, quoteattr
 
@@ -65,17 +66,20 @@ def nt_term(term: Term) -> str:
     return term.n3()
 
 
-def json_term(term: Term) -> dict[str, str]:
+def json_term_text(term: Term) -> str:
+    """A term as a SPARQL 1.1 JSON results object (`{"type": "uri", "value": ...}`), written as text,
+    the same text `json.dumps` gives for it: this is the JSON writer's inner loop, where json.dumps of
+    a dict per term cost as much as the query itself."""
     if isinstance(term, IRI):
-        return {"type": "uri", "value": term.value}
+        return '{"type": "uri", "value": ' + json_string(term.value) + "}"
     if isinstance(term, BNode):
-        return {"type": "bnode", "value": term.label}
-    out = {"type": "literal", "value": term.value}
+        return '{"type": "bnode", "value": ' + json_string(term.label) + "}"
+    text = '{"type": "literal", "value": ' + json_string(term.value)
     if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype not in (XSD_STRING, RDF_LANG_STRING):
-        out["datatype"] = term.datatype
-    return out
+        return text + ', "xml:lang": ' + json_string(term.language) + "}"
+    if term.datatype not in (XSD_STRING, RDF_LANG_STRING):
+        return text + ', "datatype": ' + json_string(term.datatype) + "}"
+    return text + "}"
 
 
 # --- solutions --------------------------------------------------------------------------------------
@@ -110,7 +114,9 @@ def write_boolean(fmt: str, value: bool) -> bytes:
 def _json_solutions(variables: list[str], rows: Capped[Row]) -> Iterator[bytes]:
     yield (json.dumps({"head": {"vars": variables}})[:-1] + ', "results": {"bindings": [\n').encode()
     lines = (
-        ("" if i == 0 else ",\n") + json.dumps({k: json_term(v) for k, v in row.items()})
+        ("{" if i == 0 else ",\n{")
+        + ", ".join(json_string(k) + ": " + json_term_text(v) for k, v in row.items())
+        + "}"
         for i, row in enumerate(rows)
     )
     yield from _batched(lines)

@@ -21,6 +21,7 @@ from service.terms import IRI, Bindings, BNode, Literal, Row, Term, Triple
 
 # An N-Triples line with a blank node: as subject, or as object (a literal never ends in `> _:x .`).
 _BLANK_NODE_LINE = re.compile(rb"^_:|> _:\S+ \.$")
+_SEEN_TERMS = 4096  # how many converted terms a result keeps for reuse (dates, classes, datatypes recur)
 
 
 class QuerySyntaxError(ValueError):
@@ -152,12 +153,17 @@ class QueryResult:
         if not isinstance(self._raw, ox.QuerySolutions):
             raise TypeError(f"a {self.kind} result has no rows")
         names = self.variables
+        seen: dict[object, Term] = {}  # a term met before in this result is not converted again
         for solution in self._raw:
             row: Row = {}
-            for name in names:
-                value = solution[name]
+            for name, value in zip(names, solution, strict=True):
                 if value is not None:
-                    row[name] = _term(value)
+                    term = seen.get(value)
+                    if term is None:
+                        if len(seen) >= _SEEN_TERMS:
+                            seen.clear()
+                        term = seen[value] = _term(value)
+                    row[name] = term
             yield row
 
     def triples(self) -> Iterator[Triple]:

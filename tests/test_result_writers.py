@@ -1,0 +1,42 @@
+"""The streaming result writers: the JSON term writer against json.dumps of the W3C form."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from service.result_writers import json_term_text
+from service.terms import IRI, RDF_LANG_STRING, XSD_STRING, BNode, Literal, Term
+
+TEXT = st.text(st.characters(codec="utf-8"), max_size=30)
+DATATYPES = st.sampled_from([XSD_STRING, "http://www.w3.org/2001/XMLSchema#date", 'x:é"\\'])
+TERMS = st.one_of(
+    st.builds(IRI, TEXT),
+    st.builds(BNode, TEXT),
+    st.builds(Literal, TEXT, DATATYPES, st.none()),
+    st.builds(Literal, TEXT, st.just(RDF_LANG_STRING), st.sampled_from(["en", "cy", "en-GB"])),
+)
+
+
+def w3c_form(term: Term) -> dict[str, str]:
+    """SPARQL 1.1 Query Results JSON Format, section 3.2.2."""
+    if isinstance(term, IRI):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": term.label}
+    assert isinstance(term, Literal)
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype != XSD_STRING:
+        out["datatype"] = term.datatype
+    return out
+
+
+@given(TERMS)
+def test_a_json_term_is_what_json_dumps_writes_for_its_w3c_form(term: Term) -> None:
+    text = json_term_text(term)
+    assert text == json.dumps(w3c_form(term))
+    assert json.loads(text) == w3c_form(term)
