@@ -269,7 +269,6 @@ def _memory_side(store: Path, folder: Path, parent: int) -> None:
     except OSError:  # the engine stopped while we were loading, and took its folder with it
         os._exit(0)
     log.info("query engine: %s loaded into memory in %.1f s", store.name, time.perf_counter() - started)
-    sys.setswitchinterval(float(os.environ.get("XX_SWITCH", "0.005")))
     for sock in _connections(listener, parent):
         threading.Thread(target=_answer, args=(sock, memory), name="nhskg-query", daemon=True).start()
     os._exit(0)
