@@ -24,6 +24,7 @@ class AppState:
     manifest: dict[str, object]
     metrics: observability.Metrics = field(default_factory=observability.Metrics)
     store_path: Path | None = None  # the folder of an on-disk store, watched by /healthz
+    built: Path | None = None  # the build's folder (catalogue, report, dump) when the app serves its store
     engine: Path | None = None  # the socket folder of the server's query engine, if it has one
 
     @property
@@ -41,16 +42,18 @@ def create_app(
     is the socket folder of a query engine started by the server (without one, the app starts its own)."""
     settings = settings.validated()
     store_path = None
+    built = build.current_store(settings)  # once: finding it hashes every input file
     if store is None:
-        path = build.current_store(settings)
-        if path is None:
+        if built is None:
             raise StoreUnavailableError("no store is built for the current inputs: run `nhskg build`")
-        store_path = path / build.DB
+        store_path = built / build.DB
         store = OxigraphStore.open_read_only(store_path)
-        manifest = build.read_manifest(path)
+        manifest = build.read_manifest(built)
+    elif built is not None and (not manifest or build.read_manifest(built).get("key") != manifest.get("key")):
+        built = None  # a store in hand that is not the build's
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=settings.max_request_bytes, JSON_SORT_KEYS=False)
-    app_state = AppState(settings, store, manifest or {}, store_path=store_path, engine=engine)
+    app_state = AppState(settings, store, manifest or {}, store_path=store_path, engine=engine, built=built)
     app.extensions[EXTENSION] = app_state
     observability.install(app, app_state.metrics)
     app.register_blueprint(home.blueprint)

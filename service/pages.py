@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, redirect, render_template, request
 from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from service import app as application
-from service import build, conneg, errors, iris, pages_quality, urls
+from service import conneg, errors, iris, pages_quality, urls
 from service.bounded_cache import BoundedCache, document_cache
 from service.pages_catalogue import CATALOGUE_FILE, Catalogue, load_catalogue, parse_day
 from service.pages_entity import EntityView, document_triples, entity_view, exists
@@ -50,7 +49,7 @@ class PagesState:
 @blueprint.record_once
 def _build_state(setup: BlueprintSetupState) -> None:
     app_state = setup.app.extensions[application.EXTENSION]
-    folder = _saved_folder(app_state)
+    folder = app_state.built  # its catalogue and validation report, if the app serves a build
     catalogue = load_catalogue(app_state.store, folder / CATALOGUE_FILE if folder else None)
     vocabulary = build_vocabulary(app_state.store)
     setup.app.extensions[EXTENSION] = PagesState(
@@ -58,15 +57,6 @@ def _build_state(setup: BlueprintSetupState) -> None:
     )
     for name in TEMPLATE_GLOBALS:
         setup.app.add_template_global(getattr(urls, name), name)
-
-
-def _saved_folder(app_state: application.AppState) -> Path | None:
-    """The folder of the built store this app serves (its catalogue and validation report), if any."""
-    path = build.current_store(app_state.settings)
-    key = app_state.manifest.get("key")
-    if path is None or key is None or build.read_manifest(path).get("key") != key:
-        return None
-    return path
 
 
 def pages_state(app: Flask | None = None) -> PagesState:

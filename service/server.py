@@ -69,6 +69,8 @@ def serve(settings: Settings, dev: bool = False) -> None:
         create_app(settings).run(host=settings.host, port=settings.port, debug=False, use_reloader=True)
         return
     store = build.current_store(settings)
+    if store is not None:  # every worker serves this one, without hashing the inputs again to find it
+        settings = settings.with_overrides(store_path=store)
     engine = Engine.start(store, settings.query_store) if store is not None else None
     if engine is not None:
         engine.supervise()

@@ -24,7 +24,7 @@ from flask import Blueprint, Request, Response, render_template, request, url_fo
 from flask.sansio.blueprints import BlueprintSetupState
 
 from service import app as application
-from service import build, conneg, errors, iris, result_cache, service_description
+from service import conneg, errors, iris, result_cache, service_description
 from service.governor import Answer, Governor
 from service.query_engine import Engine
 from service.query_jobs import BusyError, QueryError, QueryJob, QueryTimeoutError
@@ -377,10 +377,8 @@ def _install(setup: BlueprintSetupState) -> None:
     app_state = app.extensions[application.EXTENSION]
     settings = app_state.settings
     engine = app_state.engine
-    path = build.current_store(settings)
-    key = app_state.manifest.get("key")
-    if engine is None and path is not None and key and build.read_manifest(path).get("key") == key:
-        own = Engine.start(path, settings.query_store)
+    if engine is None and app_state.built is not None:
+        own = Engine.start(app_state.built, settings.query_store)
         weakref.finalize(app, own.stop)  # with the app, or at exit
         engine = own.folder
     if engine is not None:
