@@ -326,7 +326,7 @@ def _answer(sock: socket.socket, store: Store) -> None:
             except EOFError:
                 break
             send_answer(conn, store, job)
-    except OSError:
+    except ConnectionError:
         pass  # the client went away mid-answer
     except Exception:  # noqa: BLE001 - reported; the connection ends, the process goes on
         log.exception("a query connection failed")

@@ -168,7 +168,7 @@ def _peeked(items: Iterator[Any]) -> Iterator[Any]:
 
 def send_answer(conn: Connection, store: Store, job: QueryJob) -> None:
     """Run `job` and send its events over `conn`; a failure of the query is sent as an error, never
-    raised. OSError (the client has gone) is raised: nobody is left to tell."""
+    raised. ConnectionError (the client has gone) is raised: nobody is left to tell."""
     pending: list[bytes] = []
     size = 0
     try:
@@ -183,7 +183,7 @@ def send_answer(conn: Connection, store: Store, job: QueryJob) -> None:
                 conn.send(("data", b"".join(pending)))
                 pending, size = [], 0
             conn.send(to_wire(event))
-    except OSError:
+    except ConnectionError:
         raise
     except QueryError as exc:
         conn.send(("error", exc.status, exc.message, exc.outcome))
