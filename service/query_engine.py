@@ -220,15 +220,21 @@ def main(argv: list[str]) -> int:
 @dataclass
 class MemorySide:
     """The in-memory side, as the engine's first process sees it: forked, watched, and forked again if
-    it dies after it was serving (an out-of-memory kill, say). One that fails while loading the dump is
-    left dead: queries stay on disk, as the log says."""
+    it dies after it was serving (killed at a query's timeout, or out of memory). One that dies soon
+    after it started is loaded again after a pause that doubles each time, up to MAX_RESTART_DELAY, so
+    that runaway queries sent again and again cost reloads only now and then; queries run on disk
+    meanwhile. One that fails while loading the dump is left dead: queries stay on disk, as the log says."""
 
     store: Path
     folder: Path
     disk: socket.socket
     pid: int = 0
+    serving: float | None = None  # since when (first seen by a tick) the side answers
+    delay: float = 0.0  # the pause before the next reload
+    due: float | None = None  # when the side that has gone is loaded again
 
     def start(self) -> None:
+        self.due = self.serving = None
         pid = os.fork()
         if pid == 0:
             self.disk.close()
@@ -236,15 +242,23 @@ class MemorySide:
         self.pid = pid
 
     def restart_if_gone(self) -> None:
-        if not self.pid or _alive(self.pid):
-            return
-        self.pid = 0
-        if memory_ready(self.folder):  # it was serving: clients must go to disk until the new one is up
-            (self.folder / MEMORY).unlink(missing_ok=True)
-            log.warning("query engine: the in-memory side has gone; loading it again")
+        if self.pid and self.serving is None and memory_ready(self.folder):
+            self.serving = time.monotonic()
+        if self.pid and not _alive(self.pid):
+            self._gone()
+        if self.due is not None and time.monotonic() >= self.due:
             self.start()
-        else:
+
+    def _gone(self) -> None:
+        self.pid = 0
+        if not memory_ready(self.folder):
             log.warning("query engine: the in-memory side ended before it served; queries stay on disk")
+            return
+        (self.folder / MEMORY).unlink(missing_ok=True)  # clients go to disk until the new one is up
+        stable = self.serving is not None and time.monotonic() - self.serving >= STABLE_SECONDS
+        self.delay = 0.0 if stable else min(max(self.delay * 2, RESTART_DELAY), MAX_RESTART_DELAY)
+        self.due = time.monotonic() + self.delay
+        log.warning("query engine: the in-memory side has gone; loading it again in %.0f s", self.delay)
 
 
 def _alive(pid: int) -> bool:

@@ -180,7 +180,8 @@ def test_an_abandoned_query_still_running_at_its_deadline_stops_the_memory_side(
     while Path(f"/proc/{side}").exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not Path(f"/proc/{side}").exists(), "a query left running past its deadline must be stopped"
-    assert b'"n"' in answer(governor)  # on disk until the side is loaded again
+    body = answer(governor)  # on disk until the side is loaded again
+    assert b'"n"' in body, body[:300]
     wait_for_memory(engine)
 
 
@@ -264,3 +265,18 @@ def test_a_supervised_engine_that_dies_is_started_again_in_its_folder(store: Pat
         engine.stop()
     assert not engine.folder.exists()
     assert engine.process.poll() is not None
+
+
+def test_a_memory_side_that_keeps_dying_is_loaded_again_after_growing_pauses(engine: Engine) -> None:
+    pauses = []
+    for _ in range(3):  # each side dies seconds after it started: 1 s, then 2 s, then 4 s before a reload
+        wait_for_memory(engine)
+        os.kill(memory_side(engine), signal.SIGKILL)
+        killed = time.monotonic()
+        while query_engine.memory_ready(engine.folder) and time.monotonic() - killed < 5:
+            time.sleep(0.02)  # until the engine has seen it go
+        wait_for_memory(engine)
+        pauses.append(time.monotonic() - killed)
+    assert pauses[1] >= query_engine.RESTART_DELAY * 2, pauses
+    assert pauses[2] >= query_engine.RESTART_DELAY * 4, pauses
+    assert pauses[2] > pauses[1] > pauses[0], pauses
