@@ -42,14 +42,16 @@ def create_app(
     is the socket folder of a query engine started by the server (without one, the app starts its own)."""
     settings = settings.validated()
     store_path = None
-    built = build.current_store(settings)  # once: finding it hashes every input file
+    key = (manifest or {}).get("key")
+    # Looked up once, and only where it can be the app's: finding it hashes every input file.
+    built = build.current_store(settings) if store is None or key else None
     if store is None:
         if built is None:
             raise StoreUnavailableError("no store is built for the current inputs: run `nhskg build`")
         store_path = built / build.DB
         store = OxigraphStore.open_read_only(store_path)
         manifest = build.read_manifest(built)
-    elif built is not None and (not manifest or build.read_manifest(built).get("key") != manifest.get("key")):
+    elif built is not None and build.read_manifest(built).get("key") != key:
         built = None  # a store in hand that is not the build's
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=settings.max_request_bytes, JSON_SORT_KEYS=False)

@@ -52,9 +52,27 @@ DISK = "disk.sock"
 MEMORY = "memory.sock"
 Mode = Literal["memory", "disk"]
 POLL_SECONDS = 1.0  # how often an idle engine process checks that its parent is alive
-RESTART_DELAY = 1.0  # the pause before an engine that died is started again
+RESTART_DELAY = 1.0  # the first pause before a process that died soon after it started is started again
 MAX_RESTART_DELAY = 60.0
-STABLE_SECONDS = 30.0  # an engine that lived this long before it died is restarted after RESTART_DELAY
+STABLE_SECONDS = 30.0  # a process that lived this long before it died is not held back
+
+
+@dataclass
+class Backoff:
+    """The pause before a process that died is started again: `stable_pause` after one that lived
+    STABLE_SECONDS or more; after one that died sooner, twice the last pause (at least RESTART_DELAY, at
+    most MAX_RESTART_DELAY). The engine and its in-memory side both follow it."""
+
+    stable_pause: float
+    pause: float = 0.0
+
+    def after(self, lived: float) -> float:
+        """The pause before the next start, for a process that lived `lived` seconds."""
+        if lived >= STABLE_SECONDS:
+            self.pause = self.stable_pause
+        else:
+            self.pause = min(max(self.pause * 2, RESTART_DELAY), MAX_RESTART_DELAY)
+        return self.pause
 
 
 @dataclass
@@ -84,12 +102,11 @@ class Engine:
         return thread
 
     def _restart_when_gone(self) -> None:
-        delay = RESTART_DELAY
+        backoff = Backoff(stable_pause=RESTART_DELAY, pause=RESTART_DELAY)
         while True:
             started = time.monotonic()
             code = self.process.wait()
-            lasted = time.monotonic() - started
-            delay = RESTART_DELAY if lasted >= STABLE_SECONDS else min(delay * 2, MAX_RESTART_DELAY)
+            delay = backoff.after(time.monotonic() - started)
             if self._stopping.is_set():
                 return
             log.warning("query engine %d exited (%s); another in %.0f s", self.process.pid, code, delay)
@@ -156,8 +173,8 @@ class Link:
 
 
 def connect(folder: Path, timeout: float) -> Link:
-    """A new child of the engine in `folder`, in memory when that side is up and answers, else on disk;
-    or a 503 QueryError. Waits up to `timeout` seconds for an engine that is still starting."""
+    """A link to the engine in `folder`: to its in-memory side when that is up and answers, else to a new
+    disk child; or a 503 QueryError. Waits up to `timeout` seconds for an engine that is still starting."""
     deadline = time.monotonic() + timeout
     while not (folder / DISK).exists() and time.monotonic() < deadline and folder.is_dir():
         time.sleep(0.02)
@@ -185,7 +202,7 @@ def _open(path: Path) -> Connection | None:
 
 
 def _handshake(conn: Connection, deadline: float) -> int | None:
-    """The pid of the child that answers `conn`, or None (the connection closed) if it did not."""
+    """The pid of the process that answers `conn`, or None (the connection closed) if it did not."""
     try:
         if conn.poll(max(0.0, deadline - time.monotonic())):
             return int(conn.recv()[1])
@@ -230,7 +247,7 @@ class MemorySide:
     disk: socket.socket
     pid: int = 0
     serving: float | None = None  # since when (first seen by a tick) the side answers
-    delay: float = 0.0  # the pause before the next reload
+    backoff: Backoff = field(default_factory=lambda: Backoff(stable_pause=0.0))
     due: float | None = None  # when the side that has gone is loaded again
 
     def start(self) -> None:
@@ -255,10 +272,10 @@ class MemorySide:
             log.warning("query engine: the in-memory side ended before it served; queries stay on disk")
             return
         (self.folder / MEMORY).unlink(missing_ok=True)  # clients go to disk until the new one is up
-        stable = self.serving is not None and time.monotonic() - self.serving >= STABLE_SECONDS
-        self.delay = 0.0 if stable else min(max(self.delay * 2, RESTART_DELAY), MAX_RESTART_DELAY)
-        self.due = time.monotonic() + self.delay
-        log.warning("query engine: the in-memory side has gone; loading it again in %.0f s", self.delay)
+        served = time.monotonic() - self.serving if self.serving is not None else 0.0
+        delay = self.backoff.after(served)
+        self.due = time.monotonic() + delay
+        log.warning("query engine: the in-memory side has gone; loading it again in %.0f s", delay)
 
 
 def _alive(pid: int) -> bool:

@@ -280,3 +280,11 @@ def test_a_memory_side_that_keeps_dying_is_loaded_again_after_growing_pauses(eng
     assert pauses[1] >= query_engine.RESTART_DELAY * 2, pauses
     assert pauses[2] >= query_engine.RESTART_DELAY * 4, pauses
     assert pauses[2] > pauses[1] > pauses[0], pauses
+
+
+def test_backoff_doubles_while_processes_die_young_and_resets_once_one_lives() -> None:
+    backoff = query_engine.Backoff(stable_pause=0.0)
+    young = [backoff.after(1.0) for _ in range(9)]
+    assert young == [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0, 60.0]
+    assert backoff.after(query_engine.STABLE_SECONDS) == 0.0
+    assert backoff.after(1.0) == query_engine.RESTART_DELAY
