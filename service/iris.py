@@ -103,6 +103,11 @@ def name_use(organisation: str, start: str | None) -> str:
     return f"{organisation}/name/{_day(start)}"
 
 
+def gap(body: str, kind_slug: str, start: str) -> str:
+    """A known gap in a body's record: what the sources do not say (`kind_slug`) from `start`."""
+    return f"{body}/gap/{kind_slug}/{_day(start)}"
+
+
 def event(date: str, name: str) -> str:
     return f"{ID}event/{_day(date)}/{slug(name)}"
 

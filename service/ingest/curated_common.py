@@ -15,6 +15,8 @@ import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date as date_cls
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -87,6 +89,24 @@ def partial_literal(text: str) -> Lit:
 
 def any_date_literal(text: str) -> Lit:
     return Lit(text, XSD + "date") if is_full_date(text) else partial_literal(text)
+
+
+def first_day(text: str) -> str:
+    """The earliest day a date given as `YYYY`, `YYYY-MM` or `YYYY-MM-DD` can mean."""
+    if is_full_date(text):
+        return text
+    return f"{text}-01-01" if len(text) == 4 else f"{text}-01"
+
+
+def last_day(text: str) -> str:
+    """The latest day a date given as `YYYY`, `YYYY-MM` or `YYYY-MM-DD` can mean."""
+    if is_full_date(text):
+        return text
+    if len(text) == 4:
+        return f"{text}-12-31"
+    year, month = (int(part) for part in text.split("-"))
+    following = date_cls(year + month // 12, month % 12 + 1, 1)
+    return (following - timedelta(days=1)).isoformat()
 
 
 def add_approximate(g: Triples, node: str, start: str = "", end: str = "") -> None:

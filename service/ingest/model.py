@@ -216,6 +216,33 @@ class ChangeEvent:
 
 
 @dataclass
+class KnownGap:
+    """An nhs:KnownGap: the sources consulted do not say `kind` (a local name of nhs:GapKinds) about `body`
+    from `start` to `end` (inclusive; None while the gap is open). See docs/terms.md, "Known gaps"."""
+
+    iri: str
+    body: str
+    kind: str  # AccountabilityUnknown, NameUnknownGap, ParentUnknown
+    label: str
+    description: str
+    start: str
+    end: str | None
+    sources: list[str]
+
+    def add_to(self, g: Triples) -> None:
+        s = self.iri
+        g.add(s, A, NHS + "KnownGap")
+        g.add(s, LABEL, en(self.label))
+        g.add(s, DCT + "description", en(self.description))
+        g.add(s, NHS + "gapIn", self.body)
+        g.add(s, NHS + "gapKind", NHS + self.kind)
+        g.add(s, SCHEMA + "startDate", date(self.start))
+        if self.end:
+            g.add(s, SCHEMA + "endDate", date(self.end))
+        cite(g, s, self.sources)
+
+
+@dataclass
 class Source:
     iri: str
     cls: str  # DataFile, NewsArticle, WebPage, Legislation
