@@ -164,6 +164,54 @@ def test_no_succession_from_a_reorganisation_or_an_establishment(reasoned: Oxigr
     assert not reasoned.ask("ASK { ?x ?p ?y } ", {"x": IRI(CCG), "p": IRI(NHS + "succeeds")})
 
 
+SUCCESSION_EVENTS = f"""
+PREFIX org: <{ORG}>
+PREFIX nhs: <{NHS}>
+INSERT DATA {{ GRAPH <{iris.graph("events")}> {{
+    <{ID}event/2002-10-01/renamed> a nhs:Renaming ;
+        org:originalOrganization <{ID}sha/Q31>, <{ID}sha/Q32>, <{ID}sha/Q33> ;
+        org:resultingOrganization <{ID}sha/Q31>, <{ID}sha/Q32>, <{ID}sha/Q33> .
+    <{ID}event/2002-10-01/many> a org:ChangeEvent ;
+        org:originalOrganization <{ID}ha/a>, <{ID}ha/b> ;
+        org:resultingOrganization <{ID}sha/Q34>, <{ID}sha/Q35> .
+    <{ID}event/2002-10-01/pair> a nhs:Renaming ;
+        org:originalOrganization <{ID}ha/a> ; org:resultingOrganization <{ID}sha/Q34> .
+    <{ID}event/2002-10-01/split> a nhs:Split ;
+        org:originalOrganization <{ID}ha/c> ;
+        org:resultingOrganization <{ID}sha/Q36>, <{ID}sha/Q37> .
+}} }}
+"""
+
+
+@pytest.fixture(scope="module")
+def succession() -> OxigraphStore:
+    store = store_with("bodies.ttl")
+    store.update(SUCCESSION_EVENTS)
+    materialise(store, INFERRED)
+    return store
+
+
+def test_a_many_to_many_event_is_never_a_cross_product(succession: OxigraphStore) -> None:
+    # Three bodies renamed in one event (the 2002 SHAs) succeed none of each other.
+    for first in ("Q31", "Q32", "Q33"):
+        assert not succession.ask(
+            f"ASK {{ <{ID}sha/{first}> <{DCT}replaces>|<{DCT}isReplacedBy> ?other }}"
+        )
+    # Two originals and two results: only the pair stated as an event of its own.
+    assert has(succession, ID + "sha/Q34", DCT + "replaces", ID + "ha/a")
+    assert not has(succession, ID + "sha/Q34", NHS + "succeeds", ID + "ha/b")
+    assert not has(succession, ID + "sha/Q35", NHS + "succeeds", ID + "ha/a")
+    assert not succession.ask(f"ASK {{ <{ID}sha/Q35> <{NHS}succeeds> ?any }}")
+
+
+def test_a_merger_and_a_split_give_every_pair(succession: OxigraphStore) -> None:
+    # n -> 1 (the Manchester merger of the fixture) and 1 -> n.
+    assert has(succession, PCT, NHS + "succeeds", ID + "pct/5HH")
+    assert has(succession, PCT, NHS + "succeeds", ID + "pct/5HJ")
+    assert has(succession, ID + "sha/Q36", DCT + "replaces", ID + "ha/c")
+    assert has(succession, ID + "ha/c", DCT + "isReplacedBy", ID + "sha/Q37")
+
+
 def test_accountability_gives_no_membership(reasoned: OxigraphStore) -> None:
     assert not has(reasoned, PCT, ORG + "memberOf", SHA)
 
