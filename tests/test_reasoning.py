@@ -194,9 +194,7 @@ def succession() -> OxigraphStore:
 def test_a_many_to_many_event_is_never_a_cross_product(succession: OxigraphStore) -> None:
     # Three bodies renamed in one event (the 2002 SHAs) succeed none of each other.
     for first in ("Q31", "Q32", "Q33"):
-        assert not succession.ask(
-            f"ASK {{ <{ID}sha/{first}> <{DCT}replaces>|<{DCT}isReplacedBy> ?other }}"
-        )
+        assert not succession.ask(f"ASK {{ <{ID}sha/{first}> <{DCT}replaces>|<{DCT}isReplacedBy> ?other }}")
     # Two originals and two results: only the pair stated as an event of its own.
     assert has(succession, ID + "sha/Q34", DCT + "replaces", ID + "ha/a")
     assert not has(succession, ID + "sha/Q34", NHS + "succeeds", ID + "ha/b")
