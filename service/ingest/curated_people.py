@@ -256,7 +256,10 @@ def add_dated(g: Triples, holding: Relation, dated: HoldingDates, caveat: Caveat
 def merged_caveat(first: Caveat | None, second: Caveat | None) -> Caveat | None:
     if first is None or second is None:
         return first or second
-    notes = " ".join(n for n in (first.note, second.note) if n) or None
+    notes = (
+        " ".join(n if n.endswith((".", "!", "?")) else n + "." for n in (first.note, second.note) if n)
+        or None
+    )
     return Caveat(second.confidence or first.confidence, second.evidence or first.evidence, notes)
 
 

@@ -159,3 +159,15 @@ def test_nobody_who_has_left_reads_as_in_post_today(committed: OxigraphStore) ->
         FILTER NOT EXISTS {{ ?h schema:endDate ?e }} }}""",
     )
     assert open_ended == []
+
+
+def test_both_notes_are_kept_and_the_dates_confidence_wins() -> None:
+    key = iris.person("E Person") + "/holding/department/department-of-health/post/secretary-of-state/2005"
+    dated = HoldingDates("2005-01-01", "2005-12-31", "2005", "2005", Caveat("Low", "Inferred", "Dated."), ())
+    people = _people({key: dated})
+    people.hold(
+        "E Person", DH, "Secretary of State for Health", ("2005", ""), [], Caveat("High", None, "Given")
+    )
+    note = _values(people, key, iris.PREFIXES["skos"] + "editorialNote")
+    assert note == {"Given. Dated."}
+    assert _values(people, key, NHS + "confidence") == {NHS + "LowConfidence"}
