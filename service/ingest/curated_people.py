@@ -23,10 +23,13 @@ from service.ingest.curated_common import (
     read_rows,
     sha_2002_key,
 )
-from service.ingest.model import FOAF, LABEL, ORG, A, Caveat, Relation, cite
+from service.ingest.holding_dates import HoldingDates, HoldingFile
+from service.ingest.holding_dates import read as read_holding_dates
+from service.ingest.model import FOAF, LABEL, NHS, ORG, A, Caveat, Relation, cite
 from service.ingest.turtle import Triples, en
 
 FILE = "people_posts.csv"
+FILE_DATES = "post_holdings.csv"
 _HONORIFIC = re.compile(r"^(Sir|Dame|Lord|Lady|Dr|Professor)\s+")
 
 # post text -> (nhs: role, post slug, post title); the first prefix that matches wins
@@ -168,6 +171,7 @@ class People:
     triples: Triples = field(default_factory=Triples)
     holdings: dict[tuple[str, str], str] = field(default_factory=dict)
     unresolved: list[str] = field(default_factory=list)
+    dates: dict[str, HoldingDates] = field(default_factory=dict)  # holding IRI -> researched dates
 
     def person(self, text: str, sources: list[str]) -> str:
         name, alts = person_name(text)
@@ -212,27 +216,51 @@ class People:
         if merge and known:
             cite(self.triples, known, sources)
             return known
-        start, end = span
-        node = holding_iri(who, post, start)
+        node = holding_iri(who, post, span[0])
+        dated = self.dates.get(node)
+        if dated is not None and dated.same_as:
+            cite(self.triples, dated.same_as, [*sources, *dated.sources])
+            return dated.same_as
         self.holdings.setdefault((who, post), node)
         label = f"{person_name(text)[0]}: {post_text}, {self.names.get(organisation, organisation)}"
-        Relation(
-            node,
-            "PostHolding",
-            who,
-            organisation,
-            role,
-            label,
-            sources,
-            full_or_none(start),
-            full_or_none(end),
-            end_status="EndUnknown",
-            caveat=caveat,
-            post=post,
-        ).add_to(self.triples)
-        add_approximate(self.triples, node, start, end)
+        holding = Relation(
+            node, "PostHolding", who, organisation, role, label, sources, None, None, post=post
+        )
+        if dated is None:
+            self._as_given(holding, span, caveat)
+        else:
+            add_dated(self.triples, holding, dated, caveat)
         self.triples.add(who, ORG + "holds", post)
         return node
+
+    def _as_given(self, holding: Relation, span: tuple[str, str], caveat: Caveat | None) -> None:
+        """The dates as the source gives them (a holding post_holdings.csv has not dated)."""
+        start, end = span
+        holding.start, holding.end = full_or_none(start), full_or_none(end)
+        holding.end_status, holding.caveat = "EndUnknown", caveat
+        holding.add_to(self.triples)
+        add_approximate(self.triples, holding.iri, start, end)
+
+
+def add_dated(g: Triples, holding: Relation, dated: HoldingDates, caveat: Caveat | None) -> None:
+    """A holding with the researched dates; the notes of both sources are kept, the date's confidence wins."""
+    holding.start, holding.end, holding.end_status = dated.start, dated.end, dated.end_status
+    holding.sources = [*holding.sources, *dated.sources]
+    holding.caveat = merged_caveat(caveat, dated.caveat)
+    holding.add_to(g)
+    add_approximate(g, holding.iri, dated.given_start, dated.given_end)
+    if dated.end is not None and dated.end_status:
+        g.add(holding.iri, NHS + "endStatus", NHS + dated.end_status)
+
+
+def merged_caveat(first: Caveat | None, second: Caveat | None) -> Caveat | None:
+    if first is None or second is None:
+        return first or second
+    notes = (
+        " ".join(n if n.endswith((".", "!", "?")) else n + "." for n in (first.note, second.note) if n)
+        or None
+    )
+    return Caveat(second.confidence or first.confidence, second.evidence or first.evidence, notes)
 
 
 def holding_iri(who: str, post: str, start: str) -> str:
@@ -256,6 +284,8 @@ def row_caveat(row: dict[str, str]) -> Caveat | None:
 def convert_people(book: SourceBook, people: People) -> None:
     """Every row of people_posts.csv as a post holding (rows without a resolvable post are reported)."""
     folder = book.folder
+    researched = read_holding_dates(book)
+    people.dates.update(researched.dates)
     csv_source = book.data_file(FILE, "People and the posts they held, with dates as the sources give them.")
     for row in read_rows(folder, FILE):
         orgs = ORGANISATIONS.get(row["organisation"])
@@ -273,3 +303,17 @@ def convert_people(book: SourceBook, people: People) -> None:
                 sources,
                 row_caveat(row),
             )
+    add_researched(people, researched)
+
+
+def add_researched(people: People, researched: HoldingFile) -> None:
+    """The holdings only post_holdings.csv records (the dates it gives for them apply as for any other)."""
+    for added in researched.added:
+        if post_kind(added.post) is None:
+            people.unresolved.append(f"{added.person} / {added.post} / {FILE_DATES}")
+            continue
+        node = people.hold(
+            added.person, added.organisation, added.post, (added.start, added.end), [*added.sources]
+        )
+        if node not in people.dates:
+            people.unresolved.append(f"{added.person} / {added.post}: key is not {node}")

@@ -12,7 +12,10 @@ from pathlib import Path
 
 from service import iris
 from service.ingest.curated_clusters import pct_cluster_iri
-from service.ingest.curated_common import NATIONAL, ReportedFigure, full_or_none, pct_iri
+from service.ingest.curated_common import CURATED, NATIONAL, ReportedFigure, SourceBook, full_or_none, pct_iri
+from service.ingest.curated_people import add_dated
+from service.ingest.holding_dates import HoldingDates
+from service.ingest.holding_dates import read as read_holding_dates
 from service.ingest.model import LABEL, ORG, Caveat, Relation, Source, cite
 from service.ingest.national import add_nhs_in_england
 from service.ingest.turtle import Triples, en
@@ -279,8 +282,9 @@ def accountable_chief_executives(article: str) -> list[ReportedFigure]:
     ]
 
 
-def burrows(g: Triples, article: str) -> None:
-    """The article names Mike Burrows as the Greater Manchester cluster's chief executive (alone)."""
+def burrows(g: Triples, article: str, dates: dict[str, HoldingDates]) -> None:
+    """The article names Mike Burrows as the Greater Manchester cluster's chief executive (alone); the
+    holding's dates come from post_holdings.csv."""
     cluster = pct_cluster_iri(GM)
     post = iris.post(cluster, "chief-executive")
     who = iris.person("Mike Burrows")
@@ -293,7 +297,7 @@ def burrows(g: Triples, article: str) -> None:
         "Only this opinion piece names him as the cluster's chief executive; the curated sources show "
         "him as chief executive of NHS Salford (Salford PCT), which hosted the cluster."
     )
-    Relation(
+    holding = Relation(
         iris.holding(who, post, None),
         "PostHolding",
         who,
@@ -303,10 +307,15 @@ def burrows(g: Triples, article: str) -> None:
         [article],
         None,
         None,
-        end_status="EndUnknown",
-        caveat=Caveat("Low", "Stated", note),
         post=post,
-    ).add_to(g)
+    )
+    caveat = Caveat("Low", "Stated", note)
+    dated = dates.get(holding.iri)
+    if dated is None:
+        holding.end_status, holding.caveat = "EndUnknown", caveat
+        holding.add_to(g)
+    else:
+        add_dated(g, holding, dated, caveat)
     g.add(who, ORG + "holds", post)
 
 
@@ -330,6 +339,7 @@ def convert(source: Path) -> dict[str, Triples]:
     for figure in figures(src):
         figure.add_to(facts)
     add_nhs_in_england(facts)  # also written by the curated converter; the pipeline keeps it once
-    burrows(facts, src["002"])
+    dates = read_holding_dates(SourceBook(source / CURATED, sources)).dates
+    burrows(facts, src["002"], dates)
     cite_curated(source, facts, src)
     return {"seed-sources": sources, "seeds": facts}
