@@ -24,7 +24,7 @@ from service.ingest.curated_common import (
     sha_2002_key,
 )
 from service.ingest.curated_people import People
-from service.ingest.model import NHS, SCHEMA, Caveat, ChangeEvent, Organisation, Relation, cite
+from service.ingest.model import DCT, NHS, SCHEMA, Caveat, ChangeEvent, Organisation, Relation, cite
 from service.ingest.national import (
     HA_ACT_1995,
     NHS_REFORM_ACT_2002,
@@ -52,6 +52,13 @@ HA_START_NOTE = (
 SI_2002_2469 = legislation("uksi", 2002, 2469)
 RENAMING_2002 = "health authorities renamed strategic health authorities"
 RENAMED_2002 = iris.event("2002-10-01", RENAMING_2002)
+
+
+def _add_event(g: Triples, event: ChangeEvent) -> None:
+    """The event, and dcterms:isPartOf its national wave beside the wave's dcterms:hasPart."""
+    event.add_to(g)
+    if event.part_of:
+        g.add(event.iri, DCT + "isPartOf", event.part_of)
 
 
 def ha_iri(row: dict[str, str]) -> str:
@@ -167,16 +174,19 @@ def _earlier_mergers(g: Triples, authorities: list[HealthAuthority]) -> None:
             groups.setdefault(ha.merged_into, []).append(ha)
     for name, origins in sorted(groups.items()):
         result = by_name[name]
-        ChangeEvent(
-            iris.event(result.start, f"{iris.slug(name)} formed"),
-            "Merger",
-            f"{name} formed from {len(origins)} health authorities",
-            result.start,
-            sorted({s for ha in origins for s in ha.sources}),
-            originals=[ha.node for ha in origins],
-            results=[result.node],
-            caveat=Caveat("High", "Stated", result.caveat.note),
-        ).add_to(g)
+        _add_event(
+            g,
+            ChangeEvent(
+                iris.event(result.start, f"{iris.slug(name)} formed"),
+                "Merger",
+                f"{name} formed from {len(origins)} health authorities",
+                result.start,
+                sorted({s for ha in origins for s in ha.sources}),
+                originals=[ha.node for ha in origins],
+                results=[result.node],
+                caveat=Caveat("High", "Stated", result.caveat.note),
+            ),
+        )
 
 
 def convert_ha_successions(book: SourceBook, g: Triples, authorities: list[HealthAuthority]) -> set[str]:
@@ -192,17 +202,20 @@ def convert_ha_successions(book: SourceBook, g: Triples, authorities: list[Healt
             origins.append(ha.node)
             sources.extend(ha.sources)
     for successor, (origins, sources) in sorted(groups.items()):
-        ChangeEvent(
-            iris.event("2002-04-01", f"{successor} health authority established"),
-            "Merger",
-            f"{successor} Health Authority formed from {len(origins)} health authorities",
-            "2002-04-01",
-            sorted(set(sources)),
-            originals=sorted(origins),
-            results=[sha_iri(successor)],
-            legal_basis=law,
-            part_of=WAVE_2002,
-        ).add_to(g)
+        _add_event(
+            g,
+            ChangeEvent(
+                iris.event("2002-04-01", f"{successor} health authority established"),
+                "Merger",
+                f"{successor} Health Authority formed from {len(origins)} health authorities",
+                "2002-04-01",
+                sorted(set(sources)),
+                originals=sorted(origins),
+                results=[sha_iri(successor)],
+                legal_basis=law,
+                part_of=WAVE_2002,
+            ),
+        )
     _earlier_mergers(g, authorities)
     without = [ha.node for ha in authorities if not ha.successor and not ha.merged_into]
     _abolition(book, g, without, csv_source)
@@ -211,21 +224,24 @@ def convert_ha_successions(book: SourceBook, g: Triples, authorities: list[Healt
 
 def _abolition(book: SourceBook, g: Triples, without_successor: list[str], csv_source: str) -> None:
     law = [SI_2002_553]
-    ChangeEvent(
-        HA_ABOLISHED,
-        "Abolition",
-        "Health authorities abolished (successors not stated)",
-        "2002-04-01",
-        [csv_source, book.law(SI_2002_553)],
-        originals=without_successor,
-        legal_basis=law,
-        part_of=WAVE_2002,
-        caveat=Caveat(
-            note="The schedule of SI 2002/553, which maps old to new authorities, was "
-            "not available; successors are stated only for the Essex and Hampshire "
-            "health authorities."
+    _add_event(
+        g,
+        ChangeEvent(
+            HA_ABOLISHED,
+            "Abolition",
+            "Health authorities abolished (successors not stated)",
+            "2002-04-01",
+            [csv_source, book.law(SI_2002_553)],
+            originals=without_successor,
+            legal_basis=law,
+            part_of=WAVE_2002,
+            caveat=Caveat(
+                note="The schedule of SI 2002/553, which maps old to new authorities, was "
+                "not available; successors are stated only for the Essex and Hampshire "
+                "health authorities."
+            ),
         ),
-    ).add_to(g)
+    )
 
 
 def _sha_org(row: dict[str, str], node: str, sources: list[str], g: Triples) -> None:
@@ -267,32 +283,38 @@ def _sha_successor(row: dict[str, str], node: str, sources: list[str], g: Triple
             f"{row['successor_basis']}): NHS {row['successor_sha_2006']} covers its area.",
         )
     )
-    ChangeEvent(
-        iris.event(
-            "2006-07-01", f"{sha_2002_key(row['name'])} succeeded by sha {row['successor_sha_2006_ods']}"
+    _add_event(
+        g,
+        ChangeEvent(
+            iris.event(
+                "2006-07-01", f"{sha_2002_key(row['name'])} succeeded by sha {row['successor_sha_2006_ods']}"
+            ),
+            "Merger",
+            f"{row['name']} merged into the {row['successor_sha_2006']} SHA",
+            "2006-07-01",
+            sources,
+            originals=[node],
+            results=[iris.org("sha", row["successor_sha_2006_ods"])],
+            part_of=WAVE_SHA_2006,
+            caveat=caveat,
         ),
-        "Merger",
-        f"{row['name']} merged into the {row['successor_sha_2006']} SHA",
-        "2006-07-01",
-        sources,
-        originals=[node],
-        results=[iris.org("sha", row["successor_sha_2006_ods"])],
-        part_of=WAVE_SHA_2006,
-        caveat=caveat,
-    ).add_to(g)
+    )
 
 
 def _establishment(row: dict[str, str], node: str, sources: list[str], g: Triples) -> None:
-    ChangeEvent(
-        iris.event("2002-04-01", f"{sha_2002_key(row['name'])} health authority established"),
-        "Establishment",
-        f"{row['name']} established as a health authority",
-        "2002-04-01",
-        sources,
-        results=[node],
-        legal_basis=[SI_2002_553],
-        part_of=WAVE_2002,
-    ).add_to(g)
+    _add_event(
+        g,
+        ChangeEvent(
+            iris.event("2002-04-01", f"{sha_2002_key(row['name'])} health authority established"),
+            "Establishment",
+            f"{row['name']} established as a health authority",
+            "2002-04-01",
+            sources,
+            results=[node],
+            legal_basis=[SI_2002_553],
+            part_of=WAVE_2002,
+        ),
+    )
 
 
 def _renaming(row: dict[str, str], node: str, sources: list[str], g: Triples) -> None:
@@ -300,17 +322,22 @@ def _renaming(row: dict[str, str], node: str, sources: list[str], g: Triples) ->
     event's original and result are the same IRI (no succession); it is part of the national renaming."""
     short = re.sub(r"\s+Strategic Health Authority$", "", row["name"])
     day = row["renamed_sha_date"] or "2002-10-01"
-    ChangeEvent(
-        iris.event(day, f"{sha_2002_key(row['name'])} health authority renamed strategic health authority"),
-        "Renaming",
-        f"{short} Health Authority renamed {row['name']}",
-        day,
-        sources,
-        originals=[node],
-        results=[node],
-        legal_basis=[NHS_REFORM_ACT_2002, SI_2002_2469],
-        part_of=RENAMED_2002,
-    ).add_to(g)
+    _add_event(
+        g,
+        ChangeEvent(
+            iris.event(
+                day, f"{sha_2002_key(row['name'])} health authority renamed strategic health authority"
+            ),
+            "Renaming",
+            f"{short} Health Authority renamed {row['name']}",
+            day,
+            sources,
+            originals=[node],
+            results=[node],
+            legal_basis=[NHS_REFORM_ACT_2002, SI_2002_2469],
+            part_of=RENAMED_2002,
+        ),
+    )
 
 
 def convert_shas_2002(book: SourceBook, g: Triples, people: People, merged: set[str]) -> list[str]:

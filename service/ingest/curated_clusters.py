@@ -175,7 +175,8 @@ def _date_caveat(basis: Caveat, given: dict[str, str] | None) -> Caveat:
         return basis
     levels = ["Low", "Medium", "High"]
     confidence = min(basis.confidence or "High", given["confidence"] or "High", key=levels.index)
-    note = f"{basis.note} Start: {given['note']}" if basis.note else f"Start: {given['note']}"
+    lead = (basis.note or "").rstrip(".")
+    note = f"{lead}. Start: {given['note']}" if lead else f"Start: {given['note']}"
     return Caveat(confidence, "Inferred" if given["evidence"] == "Inferred" else basis.evidence, note)
 
 

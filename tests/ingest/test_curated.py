@@ -9,7 +9,7 @@ import pytest
 
 from service import iris
 from service.ingest import curated
-from service.ingest.curated_clusters import pct_cluster_iri
+from service.ingest.curated_clusters import date_rows, excluded, pct_cluster_iri
 from service.ingest.curated_common import pct_iri
 from service.ingest.turtle import render
 from service.store import OxigraphStore
@@ -201,12 +201,19 @@ def test_every_cluster_row_is_a_membership_in_the_committed_data() -> None:
     with (SHARED / "data" / "curated" / "pct_clusters_2011.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 141
+    dates = date_rows()  # a row data/curated/pct_cluster_dates.csv excludes is a membership that never was
     missing = [
         r
         for r in rows
         if (pct_iri(r["member_pct_ods_code"]), pct_cluster_iri(r["cluster_name"])) not in found
+        and excluded(r, dates) is None
     ]
     assert missing == []
+    assert all(
+        (pct_iri(d["member_pct_ods_code"]), pct_cluster_iri(d["cluster_name"])) not in found
+        for d in dates
+        if d["action"] == "exclude"
+    )
 
 
 def test_partial_figure_date_is_approximate_not_a_date(store: OxigraphStore) -> None:

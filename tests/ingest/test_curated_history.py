@@ -70,7 +70,8 @@ def test_each_sha_renamed_alone_within_the_national_renaming(store: OxigraphStor
     rows = select(
         store,
         f"""SELECT ?e ?o ?r WHERE {{ <{RENAMED_2002}> a nhs:Reorganisation ; dcterms:hasPart ?e .
-        ?e a nhs:Renaming ; org:originalOrganization ?o ; org:resultingOrganization ?r }}""",
+        ?e a nhs:Renaming ; dcterms:isPartOf <{RENAMED_2002}> ;
+        org:originalOrganization ?o ; org:resultingOrganization ?r }}""",
     )
     assert shas_2002 and {r[1] for r in rows} == shas_2002
     assert all(o == r for _, o, r in rows)
