@@ -15,6 +15,7 @@ from service.ingest.curated_authorities import (
     convert_ha_successions,
     convert_health_authorities,
     convert_shas_2002,
+    health_authorities,
     sha_iri,
 )
 from service.ingest.curated_clusters import (
@@ -94,14 +95,15 @@ def build(source: Path) -> Build:
     problems: dict[str, list[str]] = {}
     convert_people(book, people)
     authorities = out["curated-authorities"]
-    without_successor = convert_health_authorities(book, authorities, people.names)
-    merged = convert_ha_successions(book, authorities, without_successor)
+    has = health_authorities(book)
+    convert_health_authorities(book, authorities, people.names, has)
+    merged = convert_ha_successions(book, authorities, has)
     shas_2002 = convert_shas_2002(book, authorities, people, merged)
     clusters = out["curated-clusters"]
     sha_clusters = convert_sha_clusters(book, clusters, people)
     shas = sha_2012(source)
     weights = sha_weights(source, shas)
-    convert_pct_clusters(book, clusters, people, shas, sha_clusters, weights)
+    convert_pct_clusters(book, clusters, people, shas, sha_clusters, weights, source)
     problems["pathfinders not tied to a PCT"] = convert_pathfinders(
         book, out["curated-pathfinders"], people.names
     )

@@ -13,8 +13,10 @@ renamed on 2002-10-01 (one national nhs:Renaming event).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from service import iris
+from service.ingest import local_curated
 from service.ingest.curated_common import (
     DH,
     SourceBook,
@@ -22,8 +24,16 @@ from service.ingest.curated_common import (
     sha_2002_key,
 )
 from service.ingest.curated_people import People
-from service.ingest.model import NHS, SCHEMA, Caveat, ChangeEvent, Organisation, Relation, cite
-from service.ingest.national import HA_ACT_1995, SI_1996_709, SI_2002_553, WAVE_2002, WAVE_SHA_2006
+from service.ingest.model import DCT, NHS, SCHEMA, Caveat, ChangeEvent, Organisation, Relation, cite
+from service.ingest.national import (
+    HA_ACT_1995,
+    NHS_REFORM_ACT_2002,
+    SI_1996_709,
+    SI_2002_553,
+    WAVE_2002,
+    WAVE_SHA_2006,
+    legislation,
+)
 from service.ingest.turtle import Triples, date, en
 
 HA_FILE = "health_authorities_1996_2002.csv"
@@ -33,6 +43,22 @@ HA_END = "2002-03-31"
 SHA_START = "2002-04-01"
 SHA_END = "2006-06-30"
 HA_ABOLISHED = iris.event("2002-04-01", "health authorities abolished")
+CORRECTIONS = "health_authority_corrections.csv"
+HA_START_NOTE = (
+    "The source gives the start year 1996; 1 April 1996 is the commencement of the Health "
+    "Authorities Act 1995 (SI 1996/709). A health authority formed by a later merger would have a later "
+    "founding date."
+)
+SI_2002_2469 = legislation("uksi", 2002, 2469)
+RENAMING_2002 = "health authorities renamed strategic health authorities"
+RENAMED_2002 = iris.event("2002-10-01", RENAMING_2002)
+
+
+def _add_event(g: Triples, event: ChangeEvent) -> None:
+    """The event, and dcterms:isPartOf its national wave beside the wave's dcterms:hasPart."""
+    event.add_to(g)
+    if event.part_of:
+        g.add(event.iri, DCT + "isPartOf", event.part_of)
 
 
 def ha_iri(row: dict[str, str]) -> str:
@@ -49,83 +75,173 @@ def _ha_founding_sources(book: SourceBook) -> list[str]:
     return [book.law(HA_ACT_1995), book.law(SI_1996_709)]
 
 
-def convert_health_authorities(book: SourceBook, g: Triples, names: dict[str, str]) -> list[str]:
-    """The health authorities; returns the IRIs of those without a stated successor."""
-    csv_source = book.data_file(HA_FILE, "Health authorities of England 1996-2002 with their regions.")
-    founding = _ha_founding_sources(book)
-    note = (
-        "The source gives the start year 1996; 1 April 1996 is the commencement of the Health "
-        "Authorities Act 1995 (SI 1996/709). A health authority formed by a later merger would have a later "
-        "founding date."
+@dataclass(frozen=True)
+class HealthAuthority:
+    """One health authority of 1996-2002, from the shared file as corrected by this repository's file."""
+
+    node: str
+    name: str
+    ods: str
+    start: str
+    end: str
+    successor: str  # the 2002 authority a source states ("X HA (SHA)"), or ""
+    merged_into: str  # the name of the authority it merged into before 2002, or ""
+    sources: list[str]
+    caveat: Caveat
+
+
+def _shared_authority(row: dict[str, str], csv_source: str, book: SourceBook) -> HealthAuthority:
+    note = " ".join(p for p in (HA_START_NOTE, row["note"]) if p)
+    return HealthAuthority(
+        ha_iri(row),
+        row["name"],
+        row["ods_code"],
+        HA_START,
+        row["end_date"],
+        row["successor_2002_stated"],
+        "",
+        [csv_source, *book.cell(row["source_url"])],
+        Caveat("Medium", "Inferred", note),
     )
+
+
+def _local_authority(row: dict[str, str], local: str, csv_source: str, book: SourceBook) -> HealthAuthority:
+    sources = local_curated.row_sources(book, row, local)
+    if row["supersedes"]:
+        sources.append(csv_source)
+    return HealthAuthority(
+        iris.org("health-authority", row["key"]),
+        row["name"],
+        "",
+        row["start_date"],
+        row["end_date"],
+        row["successor_2002_stated"],
+        row["merged_into"],
+        sources,
+        local_curated.row_caveat(row) or Caveat(),
+    )
+
+
+def health_authorities(book: SourceBook) -> list[HealthAuthority]:
+    """The shared file's rows less those the corrections supersede, and the corrections' own rows."""
+    csv_source = book.data_file(HA_FILE, "Health authorities of England 1996-2002 with their regions.")
+    local = local_curated.data_file(
+        book, CORRECTIONS, "Corrections to the health authorities of 1996-2002, each with its source."
+    )
+    corrections = local_curated.read(CORRECTIONS)
+    dropped = {n.strip() for r in corrections for n in r["supersedes"].split(";") if n.strip()}
+    found = [
+        _shared_authority(row, csv_source, book)
+        for row in read_rows(book.folder, HA_FILE)
+        if row["name"] not in dropped
+    ]
+    found += [_local_authority(row, local, csv_source, book) for row in corrections]
+    return sorted(found, key=lambda ha: ha.node)
+
+
+def convert_health_authorities(
+    book: SourceBook, g: Triples, names: dict[str, str], authorities: list[HealthAuthority]
+) -> list[str]:
+    """The health authorities; returns the IRIs of those abolished in 2002 without a stated successor."""
+    founding = _ha_founding_sources(book)
     without_successor = []
-    for row in read_rows(book.folder, HA_FILE):
-        node = ha_iri(row)
-        names[node] = row["name"]
-        sources = [csv_source, *book.cell(row["source_url"])]
+    for ha in authorities:
+        names[ha.node] = ha.name
         Organisation(
-            node,
+            ha.node,
             "HealthAuthority",
-            row["name"],
-            sources,
-            ods=row["ods_code"] or None,
-            founded=HA_START,
-            dissolved=row["end_date"],
-            caveat=Caveat("Medium", "Inferred", " ".join(p for p in (note, row["note"]) if p)),
-            alt_labels=[row["name"].replace(" & ", " and ")],
+            ha.name,
+            ha.sources,
+            ods=ha.ods or None,
+            founded=ha.start,
+            dissolved=ha.end,
+            caveat=ha.caveat,
+            alt_labels=[ha.name.replace(" & ", " and ")],
         ).add_to(g)
-        cite(g, node, founding)
-        if not row["successor_2002_stated"]:
-            without_successor.append(node)
+        if ha.start == HA_START:
+            cite(g, ha.node, founding)
+        if not ha.successor and not ha.merged_into:
+            without_successor.append(ha.node)
     return without_successor
 
 
-def convert_ha_successions(book: SourceBook, g: Triples, without_successor: list[str]) -> set[str]:
-    """Mergers into the 2002 health authorities where stated, one abolition event for the rest; returns
-    the 2002 authorities formed by a stated merger."""
+def _earlier_mergers(g: Triples, authorities: list[HealthAuthority]) -> None:
+    """Mergers of health authorities before 2002 (into an authority the corrections name)."""
+    by_name = {ha.name: ha for ha in authorities}
+    groups: dict[str, list[HealthAuthority]] = {}
+    for ha in authorities:
+        if ha.merged_into:
+            groups.setdefault(ha.merged_into, []).append(ha)
+    for name, origins in sorted(groups.items()):
+        result = by_name[name]
+        _add_event(
+            g,
+            ChangeEvent(
+                iris.event(result.start, f"{iris.slug(name)} formed"),
+                "Merger",
+                f"{name} formed from {len(origins)} health authorities",
+                result.start,
+                sorted({s for ha in origins for s in ha.sources}),
+                originals=[ha.node for ha in origins],
+                results=[result.node],
+                caveat=Caveat("High", "Stated", result.caveat.note),
+            ),
+        )
+
+
+def convert_ha_successions(book: SourceBook, g: Triples, authorities: list[HealthAuthority]) -> set[str]:
+    """Mergers into the 2002 health authorities where stated (and earlier mergers), one abolition event for
+    the rest; returns the 2002 authorities formed by a stated merger."""
     csv_source = book.data_file(HA_FILE, "Health authorities of England 1996-2002 with their regions.")
     law = [SI_2002_553]
     groups: dict[str, tuple[list[str], list[str]]] = {}
-    for row in read_rows(book.folder, HA_FILE):
-        stated = row["successor_2002_stated"]
-        if stated:
-            successor = re.sub(r"\s+HA \(SHA\)$", "", stated)
+    for ha in authorities:
+        if ha.successor:
+            successor = re.sub(r"\s+HA \(SHA\)$", "", ha.successor)
             origins, sources = groups.setdefault(successor, ([], [csv_source]))
-            origins.append(ha_iri(row))
-            sources.extend(book.cell(row["source_url"]))
+            origins.append(ha.node)
+            sources.extend(ha.sources)
     for successor, (origins, sources) in sorted(groups.items()):
-        ChangeEvent(
-            iris.event("2002-04-01", f"{successor} health authority established"),
-            "Merger",
-            f"{successor} Health Authority formed from {len(origins)} health authorities",
-            "2002-04-01",
-            sorted(set(sources)),
-            originals=origins,
-            results=[sha_iri(successor)],
-            legal_basis=law,
-            part_of=WAVE_2002,
-        ).add_to(g)
-    _abolition(book, g, without_successor, csv_source)
+        _add_event(
+            g,
+            ChangeEvent(
+                iris.event("2002-04-01", f"{successor} health authority established"),
+                "Merger",
+                f"{successor} Health Authority formed from {len(origins)} health authorities",
+                "2002-04-01",
+                sorted(set(sources)),
+                originals=sorted(origins),
+                results=[sha_iri(successor)],
+                legal_basis=law,
+                part_of=WAVE_2002,
+            ),
+        )
+    _earlier_mergers(g, authorities)
+    without = [ha.node for ha in authorities if not ha.successor and not ha.merged_into]
+    _abolition(book, g, without, csv_source)
     return {sha_iri(successor) for successor in groups}
 
 
 def _abolition(book: SourceBook, g: Triples, without_successor: list[str], csv_source: str) -> None:
     law = [SI_2002_553]
-    ChangeEvent(
-        HA_ABOLISHED,
-        "Abolition",
-        "Health authorities abolished (successors not stated)",
-        "2002-04-01",
-        [csv_source, book.law(SI_2002_553)],
-        originals=without_successor,
-        legal_basis=law,
-        part_of=WAVE_2002,
-        caveat=Caveat(
-            note="The schedule of SI 2002/553, which maps old to new authorities, was "
-            "not available; successors are stated only for the Essex and Hampshire "
-            "health authorities."
+    _add_event(
+        g,
+        ChangeEvent(
+            HA_ABOLISHED,
+            "Abolition",
+            "Health authorities abolished (successors not stated)",
+            "2002-04-01",
+            [csv_source, book.law(SI_2002_553)],
+            originals=without_successor,
+            legal_basis=law,
+            part_of=WAVE_2002,
+            caveat=Caveat(
+                note="The schedule of SI 2002/553, which maps old to new authorities, was "
+                "not available; successors are stated only for the Essex and Hampshire "
+                "health authorities."
+            ),
         ),
-    ).add_to(g)
+    )
 
 
 def _sha_org(row: dict[str, str], node: str, sources: list[str], g: Triples) -> None:
@@ -167,32 +283,61 @@ def _sha_successor(row: dict[str, str], node: str, sources: list[str], g: Triple
             f"{row['successor_basis']}): NHS {row['successor_sha_2006']} covers its area.",
         )
     )
-    ChangeEvent(
-        iris.event(
-            "2006-07-01", f"{sha_2002_key(row['name'])} succeeded by sha {row['successor_sha_2006_ods']}"
+    _add_event(
+        g,
+        ChangeEvent(
+            iris.event(
+                "2006-07-01", f"{sha_2002_key(row['name'])} succeeded by sha {row['successor_sha_2006_ods']}"
+            ),
+            "Merger",
+            f"{row['name']} merged into the {row['successor_sha_2006']} SHA",
+            "2006-07-01",
+            sources,
+            originals=[node],
+            results=[iris.org("sha", row["successor_sha_2006_ods"])],
+            part_of=WAVE_SHA_2006,
+            caveat=caveat,
         ),
-        "Merger",
-        f"{row['name']} merged into the {row['successor_sha_2006']} SHA",
-        "2006-07-01",
-        sources,
-        originals=[node],
-        results=[iris.org("sha", row["successor_sha_2006_ods"])],
-        part_of=WAVE_SHA_2006,
-        caveat=caveat,
-    ).add_to(g)
+    )
 
 
 def _establishment(row: dict[str, str], node: str, sources: list[str], g: Triples) -> None:
-    ChangeEvent(
-        iris.event("2002-04-01", f"{sha_2002_key(row['name'])} health authority established"),
-        "Establishment",
-        f"{row['name']} established as a health authority",
-        "2002-04-01",
-        sources,
-        results=[node],
-        legal_basis=[SI_2002_553],
-        part_of=WAVE_2002,
-    ).add_to(g)
+    _add_event(
+        g,
+        ChangeEvent(
+            iris.event("2002-04-01", f"{sha_2002_key(row['name'])} health authority established"),
+            "Establishment",
+            f"{row['name']} established as a health authority",
+            "2002-04-01",
+            sources,
+            results=[node],
+            legal_basis=[SI_2002_553],
+            part_of=WAVE_2002,
+        ),
+    )
+
+
+def _renaming(row: dict[str, str], node: str, sources: list[str], g: Triples) -> None:
+    """The one body's renaming as a strategic health authority: the body lives on under a new name, so the
+    event's original and result are the same IRI (no succession); it is part of the national renaming."""
+    short = re.sub(r"\s+Strategic Health Authority$", "", row["name"])
+    day = row["renamed_sha_date"] or "2002-10-01"
+    _add_event(
+        g,
+        ChangeEvent(
+            iris.event(
+                day, f"{sha_2002_key(row['name'])} health authority renamed strategic health authority"
+            ),
+            "Renaming",
+            f"{short} Health Authority renamed {row['name']}",
+            day,
+            sources,
+            originals=[node],
+            results=[node],
+            legal_basis=[NHS_REFORM_ACT_2002, SI_2002_2469],
+            part_of=RENAMED_2002,
+        ),
+    )
 
 
 def convert_shas_2002(book: SourceBook, g: Triples, people: People, merged: set[str]) -> list[str]:
@@ -206,6 +351,7 @@ def convert_shas_2002(book: SourceBook, g: Triples, people: People, merged: set[
         sources = [csv_source, *book.cell(row["source_url"])]
         _sha_org(row, node, sources, g)
         _sha_successor(row, node, sources, g)
+        _renaming(row, node, sources, g)
         if node not in merged:
             _establishment(row, node, sources, g)
         Relation(

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service import iris
+from service.ingest import local_curated
 from service.ingest.curated_common import (
     SourceBook,
     add_approximate,
-    full_or_none,
+    first_day,
     pct_iri,
     read_rows,
 )
@@ -28,6 +29,7 @@ from service.ingest.turtle import Triples
 
 PCT_FILE = "pct_clusters_2011.csv"
 SHA_FILE = "sha_clusters_2011.csv"
+DATES_FILE = "pct_cluster_dates.csv"
 CLUSTER_END = "2013-03-31"
 SHA_CLUSTER_START = "2011-10-03"
 SPANS = "raw/nhsconnect-prm-gp2gp/DERIVED_parent_code_spans_from_epcmem.csv"
@@ -115,36 +117,102 @@ def _group(rows: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
     return groups
 
 
-def _cluster_node(name: str, rows: list[dict[str, str]], sources: list[str], g: Triples) -> str:
+def date_rows() -> list[dict[str, str]]:
+    """This repository's dates and exclusions of cluster memberships (data/curated/pct_cluster_dates.csv)."""
+    return local_curated.read(DATES_FILE)
+
+
+def excluded(row: dict[str, str], dates: list[dict[str, str]]) -> dict[str, str] | None:
+    """The exclusion that leaves a shared row out (a membership that never was), if any."""
+    for d in dates:
+        if d["action"] == "exclude" and (d["cluster_name"], d["member_pct_ods_code"]) == (
+            row["cluster_name"],
+            row["member_pct_ods_code"],
+        ):
+            return d
+    return None
+
+
+def effective_start(row: dict[str, str], dates: list[dict[str, str]]) -> tuple[str, dict[str, str] | None]:
+    """The start of a membership as the sources support it (YYYY, YYYY-MM or a full date), and the row of
+    this repository's file that gives it (None where the shared row has its own)."""
+    if row["start_date"]:
+        return row["start_date"], None
+    starts = {d["cluster_name"]: d for d in dates if d["action"] == "start"}
+    chosen = starts.get(row["cluster_name"]) or starts["*"]
+    return chosen["start_date"], chosen
+
+
+def pct_first_days(source: Path) -> dict[str, str]:
+    """PCT code -> the first day of its GP-practice membership in ODS epcmem (a PCT formed in 2011 cannot
+    have joined a cluster before it existed)."""
+    with (source / "data" / SPANS).open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return {r["parent_code"]: f"{d[:4]}-{d[4:6]}-{d[6:]}" for r in rows if len(d := r["earliest_join"]) == 8}
+
+
+def membership_start(row: dict[str, str], dates: list[dict[str, str]], first_days: dict[str, str]) -> str:
+    """The earliest day the membership can have begun: the start the sources give, or the PCT's first day."""
+    start = first_day(effective_start(row, dates)[0])
+    return max(start, first_days.get(row["member_pct_ods_code"], start))
+
+
+def membership_iri(row: dict[str, str], dates: list[dict[str, str]], first_days: dict[str, str]) -> str:
+    start = membership_start(row, dates, first_days)
+    return iris.membership(pct_iri(row["member_pct_ods_code"]), pct_cluster_iri(row["cluster_name"]), start)
+
+
+def _cluster_node(name: str, starts: list[str], end: str, sources: list[str], g: Triples) -> str:
     node = pct_cluster_iri(name)
-    starts = sorted({r["start_date"] for r in rows if r["start_date"]})
-    start = starts[0] if starts else ""
-    end = max(r["end_date"] for r in rows)
-    Organisation(node, "PCTCluster", name, sources, founded=full_or_none(start), dissolved=end).add_to(g)
-    add_approximate(g, node, start=start)
+    earliest = min(starts, key=first_day)
+    Organisation(node, "PCTCluster", name, sources, founded=first_day(earliest), dissolved=end).add_to(g)
+    add_approximate(g, node, start=earliest)
     return node
 
 
-def _memberships(
-    node: str, name: str, rows: list[dict[str, str]], csv_source: str, book: SourceBook, g: Triples
-) -> None:
+def _date_caveat(basis: Caveat, given: dict[str, str] | None) -> Caveat:
+    if given is None:
+        return basis
+    levels = ["Low", "Medium", "High"]
+    confidence = min(basis.confidence or "High", given["confidence"] or "High", key=levels.index)
+    lead = (basis.note or "").rstrip(".")
+    note = f"{lead}. Start: {given['note']}" if lead else f"Start: {given['note']}"
+    return Caveat(confidence, "Inferred" if given["evidence"] == "Inferred" else basis.evidence, note)
+
+
+def _memberships(node: str, name: str, rows: list[dict[str, str]], ctx: ClusterContext, g: Triples) -> None:
     for row in rows:
         pct = pct_iri(row["member_pct_ods_code"])
-        start = row["start_date"]
+        start, given = effective_start(row, ctx.dates)
+        sources = [ctx.csv_source, *ctx.book.cell(row["source_url"])]
+        if given is not None:
+            sources += local_curated.row_sources(ctx.book, given, ctx.local)
+        link = membership_iri(row, ctx.dates, ctx.first_days)
         Relation(
-            iris.membership(pct, node, full_or_none(start)),
+            link,
             "ClusterMembership",
             pct,
             node,
             "clusterMember",
             f"{row['member_pct_name']} ({row['member_pct_ods_code']}) in {name}",
-            [csv_source, *book.cell(row["source_url"])],
-            full_or_none(start),
+            sources,
+            membership_start(row, ctx.dates, ctx.first_days),
             row["end_date"] or None,
             end_status="EndUnknown",
-            caveat=membership_caveat(row["membership_basis"], row["note"]),
+            caveat=_date_caveat(membership_caveat(row["membership_basis"], row["note"]), given),
         ).add_to(g)
-        add_approximate(g, iris.membership(pct, node, full_or_none(start)), start=start)
+        add_approximate(g, link, start=start)
+
+
+@dataclass(frozen=True)
+class ClusterContext:
+    """What every cluster's conversion needs: the source book, the two files' source nodes and the dates."""
+
+    book: SourceBook
+    csv_source: str
+    local: str
+    dates: list[dict[str, str]]
+    first_days: dict[str, str]  # PCT code -> its first day in ODS epcmem
 
 
 @dataclass(frozen=True)
@@ -185,11 +253,12 @@ def _accountabilities(
     sha_clusters: dict[str, str],
     g: Triples,
     weights: SHAWeights,
+    dates: list[dict[str, str]],
 ) -> None:
     """Cluster -> the SHA of its member PCTs (ONS lookup), and -> that SHA's SHA cluster (from 2011-10-03)."""
     sha_name = cluster_sha(rows, weights.straddlers, weights.practices)
     others = sorted({part for r in rows for part in r["sha"].split("/")} - {sha_name})
-    start = min((r["start_date"] for r in rows if full_or_none(r["start_date"])), default=None)
+    start = min(first_day(effective_start(r, dates)[0]) for r in rows)
     end = max(r["end_date"] for r in rows)
     note = "Inferred: the SHA of the member PCTs in the ONS PCO 2012 to SHA 2012 lookup."
     if others:
@@ -212,7 +281,7 @@ def _accountabilities(
         caveat=Caveat("Low" if others else "Medium", "Inferred", note),
     ).add_to(g)
     cluster = sha_clusters[shas[sha_name]]
-    begins = max(start or SHA_CLUSTER_START, SHA_CLUSTER_START)
+    begins = max(start, SHA_CLUSTER_START)
     Relation(
         iris.accountability(node, cluster, begins),
         "Accountability",
@@ -244,13 +313,24 @@ def convert_pct_clusters(
     shas: dict[str, str],
     sha_clusters: dict[str, str],
     weights: SHAWeights,
+    source: Path,
 ) -> None:
     """Every PCT cluster with its members, accountability and chief executives."""
     csv_source = book.data_file(PCT_FILE, "PCT clusters of 2011-2013: one row per cluster and member PCT.")
-    for name, rows in _group(read_rows(book.folder, PCT_FILE)).items():
-        sources = sorted({csv_source, *(s for r in rows for s in book.cell(r["source_url"]))})
-        node = _cluster_node(name, rows, sources, g)
+    local = local_curated.data_file(
+        book, DATES_FILE, "Start dates of the PCT clusters of 2011-2013 and memberships that never were."
+    )
+    ctx = ClusterContext(book, csv_source, local, date_rows(), pct_first_days(source))
+    rows = [r for r in read_rows(book.folder, PCT_FILE) if excluded(r, ctx.dates) is None]
+    for name, members in _group(rows).items():
+        sources = sorted({csv_source, *(s for r in members for s in book.cell(r["source_url"]))})
+        givens = [given for r in members if (given := effective_start(r, ctx.dates)[1]) is not None]
+        dated = sorted(
+            {*sources, *(s for given in givens[:1] for s in local_curated.row_sources(book, given, local))}
+        )
+        starts = [effective_start(r, ctx.dates)[0] for r in members]
+        node = _cluster_node(name, starts, max(r["end_date"] for r in members), dated, g)
         people.names[node] = name
-        _memberships(node, name, rows, csv_source, book, g)
-        _accountabilities(node, name, rows, sources, shas, sha_clusters, g, weights)
-        _chief_executives(node, rows, sources, people)
+        _memberships(node, name, members, ctx, g)
+        _accountabilities(node, name, members, dated, shas, sha_clusters, g, weights, ctx.dates)
+        _chief_executives(node, members, sources, people)

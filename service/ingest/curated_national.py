@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from service import iris
+from service.ingest.curated_authorities import RENAMING_2002, SI_2002_2469
 from service.ingest.curated_common import (
     DH,
     NATIONAL,
@@ -87,11 +88,12 @@ def specs(groups: dict[str, list[str]]) -> dict[tuple[str, str], Spec]:
         ("2002-06-25", "National"): Spec(
             "nhs reform and health care professions act 2002", None, law=[a2002]
         ),
+        # The national renaming is the whole of 28 one-body renamings (curated_authorities.renamings), each
+        # dcterms:isPartOf it: a wave, never a cross product of its 28 bodies.
         ("2002-10-01", "Health"): Spec(
-            "health authorities renamed strategic health authorities",
-            "Renaming",
-            law=[a2002, legislation("uksi", 2002, 2469)],
-            results=groups["sha-2002"],
+            RENAMING_2002,
+            "Reorganisation",
+            law=[a2002, SI_2002_2469],
         ),
         ("2003-04-01", "Chingford"): Spec(
             "north east london pcts reorganised", "Reorganisation", law=[legislation("uksi", 2003, 1066)]
@@ -278,7 +280,9 @@ KEY_FIGURES: list[tuple[str, str, str, int, str, str, str | None]] = [
         95,
         "2002-03-31",
         "2002-04-01",
-        None,
+        "Wikipedia (Health authority): 95 at their abolition. Merton, Sutton and Wandsworth was one "
+        "authority from 1996 (Hansard, 25 February 2002) and the Isle of Wight and Portsmouth and South East "
+        "Hampshire authorities merged in April 2001, so 95 health authorities are alive here on this day.",
     ),
     (
         "sha-count-2002-04-01",

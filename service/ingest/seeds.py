@@ -11,7 +11,13 @@ import csv
 from pathlib import Path
 
 from service import iris
-from service.ingest.curated_clusters import pct_cluster_iri
+from service.ingest.curated_clusters import (
+    date_rows,
+    excluded,
+    membership_iri,
+    pct_cluster_iri,
+    pct_first_days,
+)
 from service.ingest.curated_common import CURATED, NATIONAL, ReportedFigure, SourceBook, full_or_none, pct_iri
 from service.ingest.curated_people import add_dated
 from service.ingest.holding_dates import HoldingDates
@@ -109,13 +115,11 @@ def memberships(source: Path) -> dict[tuple[str, str], str]:
     path = source / "data" / "curated" / "pct_clusters_2011.csv"
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
+    dates, first_days = date_rows(), pct_first_days(source)
     return {
-        (r["cluster_name"], r["member_pct_ods_code"]): iris.membership(
-            pct_iri(r["member_pct_ods_code"]),
-            pct_cluster_iri(r["cluster_name"]),
-            full_or_none(r["start_date"]),
-        )
+        (r["cluster_name"], r["member_pct_ods_code"]): membership_iri(r, dates, first_days)
         for r in rows
+        if excluded(r, dates) is None
     }
 
 
@@ -265,6 +269,20 @@ def figures(src: dict[str, str]) -> list[ReportedFigure]:
     ]
 
 
+HA_1996_URL = "https://www.lgcplus.com/council-role-in-new-health-authorities/1586172.article"
+HA_1996_TITLE = "Council role in new health authorities (LGC): 100 new health authorities from April 1996"
+ACE_1999_NOTE = (
+    "The article does not say how 581 is made up. Its later figures are the statutory commissioners of their "
+    "day (2002: 303 PCTs and 28 SHAs = 331; 2006: 152 PCTs and 10 SHAs = 162), so 1999 reads as the 481 "
+    "primary care groups of 1 April 1999 plus the health authorities: 100 health authorities were announced "
+    "for April 1996 (LGC), and 481 + 100 = 581. This graph holds 96 health authorities alive on 1 April 1999 "
+    "(the 95 abolished in 2002, with the Isle of Wight and Portsmouth and South East Hampshire authorities "
+    "counted separately until their merger in April 2001), which gives 577. The difference of four is "
+    "health authorities of 1996 that merged before 1999 and that no source consulted names; the figure "
+    "stands as the article gives it."
+)
+
+
 def accountable_chief_executives(article: str) -> list[ReportedFigure]:
     counts = {"1999": 581, "2002": 331, "2006": 162, "2011": 62}
     return [
@@ -276,10 +294,27 @@ def accountable_chief_executives(article: str) -> list[ReportedFigure]:
             value,
             "people",
             year,
-            [article],
+            [article, iris.web_source(HA_1996_URL)] if year == "1999" else [article],
+            Caveat("Medium", "Stated", ACE_1999_NOTE) if year == "1999" else None,
         )
         for year, value in counts.items()
     ]
+
+
+def explain_1999(sources: Triples, facts: Triples) -> None:
+    """The plain description of the 1999 figure and the page that gives the 1996 count."""
+    Source(iris.web_source(HA_1996_URL), "WebPage", HA_1996_TITLE, publisher="LGC", url=HA_1996_URL).add_to(
+        sources
+    )
+    facts.add(
+        iris.figure("accountable-chief-executive-count-1999"),
+        iris.PREFIXES["dcterms"] + "description",
+        en(
+            "581 as the article states it; probably 481 primary care groups and 100 health authorities. "
+            "From this graph's bodies the count is 577 (481 groups and 96 health authorities alive on "
+            "1 April 1999): four health authorities of 1996 are not known to the graph."
+        ),
+    )
 
 
 def burrows(g: Triples, article: str, dates: dict[str, HoldingDates]) -> None:
@@ -341,5 +376,6 @@ def convert(source: Path) -> dict[str, Triples]:
     add_nhs_in_england(facts)  # also written by the curated converter; the pipeline keeps it once
     dates = read_holding_dates(SourceBook(source / CURATED, sources)).dates
     burrows(facts, src["002"], dates)
+    explain_1999(sources, facts)
     cite_curated(source, facts, src)
     return {"seed-sources": sources, "seeds": facts}

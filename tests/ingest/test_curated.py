@@ -9,7 +9,7 @@ import pytest
 
 from service import iris
 from service.ingest import curated
-from service.ingest.curated_clusters import pct_cluster_iri
+from service.ingest.curated_clusters import date_rows, excluded, pct_cluster_iri
 from service.ingest.curated_common import pct_iri
 from service.ingest.turtle import render
 from service.store import OxigraphStore
@@ -57,7 +57,9 @@ def test_every_fact_node_is_cited(store: OxigraphStore) -> None:
 
 
 def test_curated_nodes_cite_the_csv_file_and_the_row_pages(store: OxigraphStore) -> None:
-    membership = iris.membership(pct_iri("5PT"), pct_cluster_iri("NHS Suffolk (possible standalone)"), None)
+    membership = iris.membership(
+        pct_iri("5PT"), pct_cluster_iri("NHS Suffolk (possible standalone)"), "2011-04-01"
+    )
     cited = {r[0] for r in select(store, f"SELECT ?src WHERE {{ <{membership}> prov:wasDerivedFrom ?src }}")}
     assert iris.source("curated-pct-clusters-2011") in cited
     assert any(c.startswith(iris.ID + "source/web/") for c in cited)
@@ -67,7 +69,7 @@ def test_curated_nodes_cite_the_csv_file_and_the_row_pages(store: OxigraphStore)
     ("code", "cluster", "confidence", "evidence"),
     [
         ("5K5", "NHS North West London", "HighConfidence", "Stated"),
-        ("5D9", "Tees cluster", "MediumConfidence", "Inferred"),
+        ("5D9", "Tees cluster", "LowConfidence", "Inferred"),  # Medium, lowered by its inferred start
         ("5PT", "NHS Suffolk (possible standalone)", "LowConfidence", "Inferred"),
         ("5ND", "County Durham and Darlington", "LowConfidence", "Inferred"),  # UNCERTAIN: one step lower
     ],
@@ -86,15 +88,14 @@ def test_membership_basis_becomes_a_caveat(
     assert rows[0][2].startswith("membership_basis ")
 
 
-def test_partial_start_is_approximate_not_a_date(store: OxigraphStore) -> None:
-    node = iris.membership(pct_iri("5K5"), pct_cluster_iri("NHS North West London"), None)
-    assert node.endswith("/unknown")
+def test_partial_start_keeps_its_precision_beside_the_first_day(store: OxigraphStore) -> None:
+    node = iris.membership(pct_iri("5K5"), pct_cluster_iri("NHS North West London"), "2011-04-01")
     rows = select(
         store,
-        f"""SELECT ?a (datatype(?a) AS ?t) WHERE {{ <{node}> nhs:approximateStart ?a
-        FILTER NOT EXISTS {{ <{node}> schema:startDate ?d }} }}""",
+        f"""SELECT ?a (datatype(?a) AS ?t) ?d WHERE {{ <{node}> nhs:approximateStart ?a ;
+        schema:startDate ?d }}""",
     )
-    assert rows == [("2011-04", iris.PREFIXES["xsd"] + "gYearMonth")]
+    assert rows == [("2011-04", iris.PREFIXES["xsd"] + "gYearMonth", "2011-04-01")]
 
 
 def test_partial_holding_dates(store: OxigraphStore) -> None:
@@ -201,12 +202,19 @@ def test_every_cluster_row_is_a_membership_in_the_committed_data() -> None:
     with (SHARED / "data" / "curated" / "pct_clusters_2011.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 141
+    dates = date_rows()  # a row data/curated/pct_cluster_dates.csv excludes is a membership that never was
     missing = [
         r
         for r in rows
         if (pct_iri(r["member_pct_ods_code"]), pct_cluster_iri(r["cluster_name"])) not in found
+        and excluded(r, dates) is None
     ]
     assert missing == []
+    assert all(
+        (pct_iri(d["member_pct_ods_code"]), pct_cluster_iri(d["cluster_name"])) not in found
+        for d in dates
+        if d["action"] == "exclude"
+    )
 
 
 def test_partial_figure_date_is_approximate_not_a_date(store: OxigraphStore) -> None:
