@@ -18,7 +18,7 @@ from service.ingest.curated_clusters import (
     pct_cluster_iri,
     pct_first_days,
 )
-from service.ingest.curated_common import CURATED, NATIONAL, ReportedFigure, SourceBook, full_or_none, pct_iri
+from service.ingest.curated_common import CURATED, NATIONAL, ReportedFigure, SourceBook, pct_iri
 from service.ingest.curated_people import add_dated
 from service.ingest.holding_dates import HoldingDates
 from service.ingest.holding_dates import read as read_holding_dates
