@@ -160,7 +160,7 @@ class NameBook:
             iri=iris.gap(body, GAP_SLUG, life.first),
             body=body,
             kind=GAP_KIND,
-            label=f"Name unknown: {words} {code}",
+            label=f"No source consulted names {words} {code}",
             description=f"No source consulted gives the name of this {words}.",
             start=life.first,
             end=life.last,
