@@ -28,7 +28,7 @@ from service.ingest.ods_lifetimes import Lifetimes
 from service.ingest.ods_practices import Span
 from service.ingest.turtle import Triples
 
-STEMS = ("practices", "wales", "pcgs", "pcts", "ccgs", "nhs-england", "icbs", "sources-ods")
+STEMS = ("practices", "wales", "pcgs", "pcts", "ccgs", "nhs-england", "icbs", "names", "sources-ods")
 
 
 def merge(*parts: Triples) -> Triples:
@@ -85,6 +85,7 @@ def convert(source: pathlib.Path) -> dict[str, Triples]:
         "nhs-england": nhse,
         "icbs": icbs,
     }
+    out["names"] = ctx.names.output()
     out["sources-ods"] = sources_graph(ctx)
     return out
 

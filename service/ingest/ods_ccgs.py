@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from service import iris
 from service.ingest.model import Caveat, Organisation, day_before
+from service.ingest.names import Life, plain_label
 from service.ingest.ods_common import Context, expand_ccg, ods_date, runs_by_value, title_case
 from service.ingest.ods_nhse import AT_END, Unit, relation, within
 from service.ingest.turtle import Triples
@@ -86,7 +87,7 @@ def ccg_node(ctx: Context, ccg: Ccg) -> Organisation:
         note.append(f"ONS gave this CCG more than one GSS code over time: {', '.join(ccg.gss)}.")
     if ccg.became_sub_icb:
         note.append(f"Dissolution on {CCG_END}: the CCG became a sub-ICB location of its ICB on 2022-07-01.")
-    label = expand_ccg(short) if named else f"Clinical commissioning group {ccg.code} (name unknown)"
+    label = expand_ccg(short) if named else plain_label("ccg", ccg.code)
     node = Organisation(
         iri=iris.org("ccg", ccg.code),
         cls="ClinicalCommissioningGroup",
@@ -101,7 +102,11 @@ def ccg_node(ctx: Context, ccg: Ccg) -> Organisation:
         + ([ctx.src("ods-epcmem-2019-08")] if ccg.notes else []),
         caveat=Caveat(note=" ".join(note)) if note else None,
     )
-    ctx.short[node.iri] = short if named else f"CCG {ccg.code}"
+    found = ctx.names.name_or_gap(node, "ccg", ccg.code, Life(ccg.founded, ccg.dissolved))
+    if found:
+        node.alt_labels.append(found)
+        node.label = expand_ccg(found)
+    ctx.short[node.iri] = short if named else found or f"CCG {ccg.code}"
     return node
 
 

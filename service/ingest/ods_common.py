@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from service import iris
+from service.ingest.names import NameBook
 from service.ingest.raw_files import EXTERNAL, FILES, describe, source_iri
 from service.ingest.turtle import Triples
 
@@ -37,11 +38,13 @@ def ods_date(text: str) -> str | None:
 
 @dataclass
 class Context:
-    """The shared folder, the files read so far, and a short label per organisation IRI."""
+    """The shared folder, the files read so far, a short label per organisation IRI, and the names found
+    by hand for bodies the files leave unnamed."""
 
     root: Path
     short: dict[str, str] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
+    names: NameBook = field(default_factory=NameBook.load)  # names.csv: names the raw files lack
     _cache: dict[str, list[list[str]]] = field(default_factory=dict)
 
     def src(self, key: str) -> str:

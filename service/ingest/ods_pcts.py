@@ -6,6 +6,7 @@ import re
 
 from service import iris
 from service.ingest.model import Caveat, Organisation, Relation, long_date
+from service.ingest.names import Life, plain_label
 from service.ingest.national import NHS_REFORM_ACT_2002
 from service.ingest.ods_common import Context
 from service.ingest.ods_practices import LIFETIME_NOTE, Span, parent_kind
@@ -50,11 +51,11 @@ def pct_node(
     elif curated:
         sources.append(ctx.src("curated-pcts-2002-2006"))
     known = name is not None
-    kind_words = "Care trust" if code.startswith("T") else "Primary care trust"
+    kind = parent_kind(code, set())
     node = Organisation(
         iri=pct_iri(code),
         cls="CareTrust" if code.startswith("T") else "PrimaryCareTrust",
-        label=name or f"{kind_words} {code} (name unknown)",
+        label=name or plain_label(kind, code),
         sources=sources,
         ods=code,
         gss=gss,
@@ -65,6 +66,7 @@ def pct_node(
         name_known=known,
         caveat=Caveat(confidence, "Inferred", " ".join(notes)),
     )
+    name = name or ctx.names.name_or_gap(node, kind, code, Life(span.first, span.last))
     ctx.short[node.iri] = name or f"{'CT' if code.startswith('T') else 'PCT'} {code}"
     return node
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from service import iris
 from service.ingest.model import Caveat, Organisation, Relation, long_date
+from service.ingest.names import Life, plain_label
 from service.ingest.ods_common import EPCMEM_DATE, Context, ods_date, title_case
 from service.ingest.ods_lifetimes import Lifetimes, earliest_founding, within_lifetime
 from service.ingest.turtle import Triples
@@ -206,21 +207,17 @@ LIFETIME_NOTE = (
 
 
 def welsh_and_pcg_nodes(ctx: Context, spans: dict[str, Span]) -> tuple[Triples, Triples]:
-    """(English primary care groups, Welsh local health groups and boards), all with unknown names."""
+    """(English primary care groups, Welsh local health groups and boards), named from names.csv."""
     pcgs, wales = Triples(), Triples()
     for span in sorted(spans.values(), key=lambda s: s.code):
         kind = parent_kind(span.code, set())
         if kind not in ("pcg", "lhb"):
             continue
-        if kind == "pcg":
-            label, cls, g = f"Primary care group {span.code} (name unknown)", "PrimaryCareGroup", pcgs
-        else:
-            what = "local health group" if len(span.code) == 5 else "local health board"
-            label, cls, g = f"Welsh {what} {span.code} (name unknown)", "WelshHealthBody", wales
+        cls, g = ("PrimaryCareGroup", pcgs) if kind == "pcg" else ("WelshHealthBody", wales)
         node = Organisation(
             iri=iris.org(kind, span.code),
             cls=cls,
-            label=label,
+            label=plain_label(kind, span.code),
             ods=span.code,
             name_known=False,
             sources=[ctx.src("derived-epcmem-parent-spans"), ctx.src("ods-epcmem-2019-08")],
@@ -229,6 +226,7 @@ def welsh_and_pcg_nodes(ctx: Context, spans: dict[str, Span]) -> tuple[Triples, 
             end_status=None if span.last else "Current",
             caveat=Caveat("Medium", "Inferred", LIFETIME_NOTE),
         )
+        name = ctx.names.name_or_gap(node, kind, span.code, Life(span.first, span.last))
         node.add_to(g)
-        ctx.short[node.iri] = f"PCG {span.code}" if kind == "pcg" else f"Welsh body {span.code}"
+        ctx.short[node.iri] = name or (f"PCG {span.code}" if kind == "pcg" else f"Welsh body {span.code}")
     return pcgs, wales
