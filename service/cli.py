@@ -141,10 +141,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _coverage(path: Path, as_json: bool) -> int:
-    from service import coverage
+    from service import coverage, pages_coverage
 
     view = coverage.coverage(OxigraphStore.open_read_only(path / build.DB))
-    print(json.dumps(coverage.to_json(view), indent=2) if as_json else coverage.to_text(view))
+    print(json.dumps(pages_coverage.to_json(view), indent=2) if as_json else pages_coverage.to_text(view))
     return OK
 
 

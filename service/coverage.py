@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
 
 from service import iris
 from service.store import Store
@@ -98,6 +97,27 @@ class Gap:
     start: dt.date | None
     end: dt.date | None
     description: str
+
+
+def gaps_of(store: Store, iri: str) -> list[Gap]:
+    """The stated gaps in the record of one body, oldest first (for its page); `body_label` is the kind
+    of gap (\"accountability unknown\")."""
+    found: dict[str, Gap] = {}
+    for row in store.select(query("gaps_of"), {"this": IRI(iri)}):
+        what = row.get("whatLabel")
+        description = row.get("description")
+        found.setdefault(
+            row["gap"].value,
+            Gap(
+                row["gap"].value,
+                iri,
+                what.value if what is not None else row["what"].value.rsplit("#", 1)[-1],
+                _day(row.get("start")),
+                _day(row.get("end")),
+                description.value if description is not None else "",
+            ),
+        )
+    return sorted(found.values(), key=lambda g: (g.start or dt.date.min, g.iri))
 
 
 @dataclass(frozen=True)
@@ -335,89 +355,3 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("with_gaps", "with stated gaps"),
     ("sourced", "sourced"),
 )
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day is not None else None
-
-
-def figure_text(figure: Figure) -> str:
-    when = _iso(figure.day) or figure.approximate or "no date"
-    graph = "" if figure.in_graph is None else f" (the graph has {figure.in_graph} that day)"
-    return f"{figure.value} on {when}{graph}"
-
-
-def to_json(view: Coverage) -> dict[str, Any]:
-    """The JSON form: the same numbers and lists as the page."""
-    return {
-        "date": view.day.isoformat(),
-        "record_start": view.record_start.isoformat(),
-        "kinds": [
-            {
-                "kind": row.kind.iri,
-                "label": row.kind.label,
-                "expected": [
-                    {
-                        "figure": f.iri,
-                        "label": f.label,
-                        "value": f.value,
-                        "date": _iso(f.day),
-                        "approximate_date": f.approximate,
-                        "sources": list(f.sources),
-                        "in_graph_on_date": f.in_graph,
-                    }
-                    for f in row.figures
-                ]
-                or "no published figure",
-                **{name: getattr(row, name) for name, _ in COLUMNS},
-            }
-            for row in view.rows
-        ],
-        "totals": view.totals,
-        "known_gaps": {
-            kind: [
-                {
-                    "gap": g.iri,
-                    "body": g.body,
-                    "label": g.body_label,
-                    "start": _iso(g.start),
-                    "end": _iso(g.end),
-                    "description": g.description,
-                }
-                for g in gaps
-            ]
-            for kind, gaps in view.gaps.items()
-        },
-        "name_unknown": {kind: [iri for iri, _ in found] for kind, found in view.unnamed.items()},
-    }
-
-
-def to_text(view: Coverage) -> str:
-    """The table for a terminal."""
-    head = f"{'kind':<30}" + "".join(f"{title:>{max(len(title), 7) + 2}}" for _, title in COLUMNS)
-    lines = [
-        f"coverage of the record on {view.day.isoformat()} (from {view.record_start.isoformat()})",
-        "",
-        head,
-    ]
-    for row in [*view.rows]:
-        lines.append(
-            f"{row.kind.label:<30}"
-            + "".join(f"{getattr(row, name):>{max(len(title), 7) + 2}}" for name, title in COLUMNS)
-        )
-    lines.append(
-        f"{'total':<30}"
-        + "".join(f"{view.totals[name]:>{max(len(title), 7) + 2}}" for name, title in COLUMNS)
-    )
-    lines += ["", "expected (figures the record reports)"]
-    for row in view.rows:
-        text = "; ".join(figure_text(f) for f in row.figures) or "no published figure"
-        lines.append(f"  {row.kind.label}: {text}")
-    lines += ["", "known gaps"]
-    lines += [f"  {kind}: {len(gaps)}" for kind, gaps in view.gaps.items()] or ["  none stated"]
-    lines += [f"  name unknown ({kind}): {len(found)}" for kind, found in view.unnamed.items()]
-    return "\n".join(lines)
-
-
-def kinds_in(view: Coverage) -> Sequence[str]:
-    return [row.kind.iri for row in view.rows]

@@ -8,6 +8,7 @@ off `app.extensions` (see `PagesState`). URLs come from service.urls; queries fr
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from dataclasses import dataclass, field
 
@@ -16,9 +17,10 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from service import app as application
-from service import conneg, errors, iris, pages_quality, urls
+from service import conneg, coverage, errors, iris, pages_quality, urls
 from service.bounded_cache import BoundedCache, document_cache
 from service.pages_catalogue import CATALOGUE_FILE, Catalogue, load_catalogue, parse_day
+from service.pages_coverage import coverage_triples, to_json
 from service.pages_entity import EntityView, document_triples, entity_view, exists
 from service.pages_listings import data_sources, instances
 from service.pages_ontology import Usage, Vocabulary, build_vocabulary, usage_counts
@@ -42,6 +44,7 @@ class PagesState:
     accountabilities: list[Row] | None = None
     report: pages_quality.SavedReport | None = None  # the build's validation report, if the store has one
     shapes: pages_quality.ShapesView | None = None  # read on the first visit to /shapes
+    coverage: coverage.Coverage | None = None  # /coverage, computed on the first visit of each day
     documents: BoundedCache[bytes] = field(default_factory=document_cache)  # rendered /doc/ bodies
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -321,6 +324,30 @@ def class_page(name: str) -> str:
         abort(404, f"no class {urls.curie(class_iri)} in the data or the ontology")
     term = state.vocabulary.terms.get(class_iri)
     return render_template("class.html", listing=listing, term=term, at=at, name=name)
+
+
+def coverage_view() -> coverage.Coverage:
+    """The coverage table of today, computed once a day per process (about 3 s over the real data)."""
+    state, today = pages_state(), dt.date.today()
+    with state.lock:
+        if state.coverage is None or state.coverage.day != today:
+            state.coverage = coverage.coverage(_store(), today)
+        return state.coverage
+
+
+@blueprint.get("/coverage", defaults={"ext": ""})
+@blueprint.get("/coverage.<ext>")
+def coverage_page(ext: str) -> Response:
+    """How complete the history is: one row per kind of body, then the stated gaps."""
+    fmt = _quality_format(ext, ("html", "json", "turtle"))
+    view, headers = coverage_view(), pages_quality.quality_headers("/coverage", ("json", "turtle"))
+    if fmt == "json":
+        return Response(json.dumps(to_json(view), indent=1), content_type="application/json", headers=headers)
+    if fmt == "turtle":
+        turtle = serialize(coverage_triples(view, _base() + "coverage"), "turtle")
+        return Response(turtle, content_type=pages_quality.CONTENT_TYPES[fmt], headers=headers)
+    html = render_template("coverage.html", view=view, columns=coverage.COLUMNS)
+    return Response(html, mimetype="text/html", headers=headers)
 
 
 @blueprint.get("/about")

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from service import iris
-from service.pages_catalogue import Catalogue, Entry, parse_day, query
+from service.pages_catalogue import Catalogue, Entry, holds_on, parse_day, query
 from service.pages_ontology import Vocabulary
 from service.pages_timeline import CountChart, count_chart, counts_by_year
 from service.store import Store
@@ -67,6 +67,7 @@ class Landscape:
     kinds: list[tuple[str, str, int]]  # (class IRI, label, count alive that day)
     tree: list[TreeNode]
     chart: CountChart
+    undated: int = 0  # commissioning bodies with no founding date: counted on no day
 
 
 def kinds_alive(catalogue: Catalogue, vocabulary: Vocabulary, day: dt.date) -> list[tuple[str, str, int]]:
@@ -87,7 +88,7 @@ def accountability_tree(
     for row in rows:
         start = parse_day(row["start"].value) if "start" in row else None
         end = parse_day(row["end"].value) if "end" in row else None
-        if (start is None or start <= day) and (end is None or end >= day):
+        if holds_on(start, end, day):
             children[row["to"].value].add(row["body"].value)
             has_parent.add(row["body"].value)
 
@@ -112,7 +113,8 @@ def landscape(
     counts = counts_by_year(bodies, sorted(specific), years)
     labels = {c: vocabulary.label(c) or c for c in counts}
     chart = count_chart(counts, labels, years, day)
-    return Landscape(day, kinds, accountability_tree(accountabilities, catalogue, vocabulary, day), chart)
+    tree = accountability_tree(accountabilities, catalogue, vocabulary, day)
+    return Landscape(day, kinds, tree, chart, sum(1 for e in bodies if e.founded is None))
 
 
 @dataclass(frozen=True)
