@@ -44,9 +44,17 @@ class PagesState:
     accountabilities: list[Row] | None = None
     report: pages_quality.SavedReport | None = None  # the build's validation report, if the store has one
     shapes: pages_quality.ShapesView | None = None  # read on the first visit to /shapes
-    coverage: coverage.Coverage | None = None  # /coverage, computed on the first visit of each day
+    coverage_table: coverage.Coverage | None = None  # /coverage: at start-up, or the first visit of a day
     documents: BoundedCache[bytes] = field(default_factory=document_cache)  # rendered /doc/ bodies
     lock: threading.Lock = field(default_factory=threading.Lock)
+    coverage_lock: threading.Lock = field(default_factory=threading.Lock)  # held while /coverage computes
+
+    def coverage_on(self, store: Store, today: dt.date) -> coverage.Coverage:
+        """The coverage table of `today`, computed once a day per process (seconds over the real data)."""
+        with self.coverage_lock:
+            if self.coverage_table is None or self.coverage_table.day != today:
+                self.coverage_table = coverage.coverage(store, today)
+            return self.coverage_table
 
 
 @blueprint.record_once
@@ -55,9 +63,13 @@ def _build_state(setup: BlueprintSetupState) -> None:
     folder = app_state.built  # its catalogue and validation report, if the app serves a build
     catalogue = load_catalogue(app_state.store, folder / CATALOGUE_FILE if folder else None)
     vocabulary = build_vocabulary(app_state.store)
-    setup.app.extensions[EXTENSION] = PagesState(
+    state = setup.app.extensions[EXTENSION] = PagesState(
         catalogue, vocabulary, report=pages_quality.load_report(folder)
     )
+    if folder is not None:  # serving a build: compute /coverage at start-up, beside the first requests
+        threading.Thread(
+            target=state.coverage_on, args=(app_state.store, dt.date.today()), daemon=True
+        ).start()
     for name in TEMPLATE_GLOBALS:
         setup.app.add_template_global(getattr(urls, name), name)
 
@@ -326,21 +338,13 @@ def class_page(name: str) -> str:
     return render_template("class.html", listing=listing, term=term, at=at, name=name)
 
 
-def coverage_view() -> coverage.Coverage:
-    """The coverage table of today, computed once a day per process (about 3 s over the real data)."""
-    state, today = pages_state(), dt.date.today()
-    with state.lock:
-        if state.coverage is None or state.coverage.day != today:
-            state.coverage = coverage.coverage(_store(), today)
-        return state.coverage
-
-
 @blueprint.get("/coverage", defaults={"ext": ""})
 @blueprint.get("/coverage.<ext>")
 def coverage_page(ext: str) -> Response:
     """How complete the history is: one row per kind of body, then the stated gaps."""
     fmt = _quality_format(ext, ("html", "json", "turtle"))
-    view, headers = coverage_view(), pages_quality.quality_headers("/coverage", ("json", "turtle"))
+    view = pages_state().coverage_on(_store(), dt.date.today())
+    headers = pages_quality.quality_headers("/coverage", ("json", "turtle"))
     if fmt == "json":
         return Response(json.dumps(to_json(view), indent=1), content_type="application/json", headers=headers)
     if fmt == "turtle":

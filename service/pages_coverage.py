@@ -2,7 +2,8 @@
 
 As RDF, the page's IRI describes the dataset on the day: one VoID class partition per kind of body
 (`void:class`, `void:entities` for the bodies present) with the other counts as schema:PropertyValue
-nodes, the reported figures each kind is compared with (`rdfs:seeAlso`), and the stated gaps (`dcterms:hasPart`).
+nodes, the reported figures each kind is compared with (`rdfs:seeAlso`), and the stated gaps
+(`dcterms:hasPart`).
 """
 
 from __future__ import annotations
