@@ -21,7 +21,7 @@ from service import conneg, coverage, errors, iris, pages_quality, urls
 from service.bounded_cache import BoundedCache, document_cache
 from service.pages_catalogue import CATALOGUE_FILE, Catalogue, load_catalogue, parse_day
 from service.pages_coverage import coverage_triples, to_json
-from service.pages_entity import EntityView, document_triples, entity_view, exists
+from service.pages_entity import EDITORIAL_NOTE, EntityView, document_triples, entity_view, exists
 from service.pages_listings import data_sources, instances
 from service.pages_ontology import Usage, Vocabulary, build_vocabulary, usage_counts
 from service.pages_rdf import embeddable_jsonld, serialize
@@ -219,7 +219,7 @@ def render_entity(view: EntityView, at: dt.date | None) -> str:
         view=view,
         at=at,
         chart=chart,
-        jsonld=embeddable_jsonld(document_triples(view)),
+        jsonld=embeddable_jsonld([t for t in document_triples(view) if t.predicate.value != EDITORIAL_NOTE]),
         formats=urls.DOC_FORMATS,
     )
 
