@@ -135,6 +135,7 @@ class _Body:
     founded: dt.date | None = None
     dissolved: dt.date | None = None
     approximate_end: bool = False
+    current: bool = False  # nhs:endStatus nhs:Current
     unnamed: bool = False
     sourced: bool = False
 
@@ -173,6 +174,7 @@ def _bodies(store: Store) -> dict[str, dict[str, _Body]]:
         if dissolved is not None and (body.dissolved is None or dissolved > body.dissolved):
             body.dissolved = dissolved
         body.approximate_end |= row.get("approxEnd") is not None
+        body.current |= _true(row.get("current"))
         body.unnamed |= _true(row.get("unnamed"))
         body.sourced |= _true(row.get("sourced"))
     return found
@@ -217,10 +219,11 @@ def _spans(store: Store) -> tuple[dict[str, list[Span]], dict[str, list[Span]]]:
 
 
 def dated(body: _Body, kind: Kind) -> bool:
-    """A founding date, and a dissolution date unless the body can still be current."""
+    """A founding date, and a dissolution date unless the record calls the body current (nhs:endStatus
+    nhs:Current) and its kind still exists."""
     if body.founded is None:
         return False
-    return body.dissolved is not None or (kind.current and not body.approximate_end)
+    return body.dissolved is not None or (body.current and kind.current and not body.approximate_end)
 
 
 def life(body: _Body, kind: Kind, today: dt.date) -> tuple[dt.date, dt.date] | None:

@@ -73,13 +73,29 @@ def test_an_accountability_with_no_start_covers_no_day(view: coverage.Coverage) 
 
 def test_a_practice_counts_its_parent_from_the_start_of_the_record(view: coverage.Coverage) -> None:
     practices = row(view, "GPPractice")
-    # Founded in 1990, a member of a commissioning body from 1 April 1996 (the record's start) to today.
+    # Founded in 1990 and current, a member of a commissioning body from 1 April 1996 (the record's start) on.
     assert (practices.present, practices.dated, practices.accountable) == (1, 1, 1)
 
 
 def test_a_body_without_a_founding_date_is_not_dated(view: coverage.Coverage) -> None:
     clusters = row(view, "PCTCluster")
     assert (clusters.present, clusters.dated, clusters.accountable) == (1, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("kind", "dissolved", "current", "expected"),
+    [
+        ("IntegratedCareBoard", None, True, True),
+        ("IntegratedCareBoard", None, False, False),  # no end, and the record does not call it current
+        ("ClinicalCommissioningGroup", None, True, False),  # a kind that no longer exists has ended
+        ("ClinicalCommissioningGroup", dt.date(2022, 6, 30), False, True),
+    ],
+)
+def test_dated_means_an_end_or_current(
+    kind: str, dissolved: dt.date | None, current: bool, expected: bool
+) -> None:
+    body = coverage._Body(founded=dt.date(2013, 4, 1), dissolved=dissolved, current=current)
+    assert coverage.dated(body, next(k for k in KINDS if k.iri == NHS + kind)) == expected
 
 
 def test_national_figures_only_with_the_graph_count_on_their_day(view: coverage.Coverage) -> None:
