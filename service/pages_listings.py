@@ -36,12 +36,19 @@ class Listing:
     pages: int
 
 
+def _entry(row: Row) -> Entry:
+    """A thing the catalogue does not hold (a relation, an interval): its label, start and end."""
+    label = row["label"].value if "label" in row else row["s"].value
+    start, end = (parse_day(row[n].value) if n in row else None for n in ("start", "end"))
+    return Entry(row["s"].value, label, founded=start, dissolved=end)
+
+
 def instances(store: Store, catalogue: Catalogue, class_iri: str, at: dt.date | None, page: int) -> Listing:
     """The instances of a class, alive on `at` when given, sorted by label, one page of them."""
     found = catalogue.of_class(class_iri)
     if not found:  # not a class of catalogued things (memberships, intervals): ask the store
         rows = store.select(query("instances"), {"cls": IRI(class_iri)})
-        found = [Entry(r["s"].value, r["label"].value if "label" in r else r["s"].value) for r in rows]
+        found = [_entry(r) for r in rows]
     if at is not None:
         found = [e for e in found if e.alive_on(at)]
     found.sort(key=lambda e: (e.label.lower(), e.iri))

@@ -103,3 +103,11 @@ def test_curators_notes_stay_out_of_the_html(pages: FlaskClient) -> None:
     for path in ("/doc/pct/5ZB", "/doc/pct/5ZB/gap/accountability-unknown/2002-04-01", "/coverage"):
         assert "CURATORS-NOTE" not in pages.get(path).get_data(as_text=True), path
     assert "CURATORS-NOTE-ON-THE-BODY" in pages.get("/doc/pct/5ZB.ttl").get_data(as_text=True)
+
+
+def test_a_listing_of_relations_on_a_day_keeps_only_those_begun(pages: FlaskClient) -> None:
+    on_day = pages.get("/class/nhs:ClusterMembership?at=2012-01-01").get_data(as_text=True)
+    assert "/doc/pct/5NT/membership/pct-cluster/nhs-greater-manchester/2011-10-01" in on_day
+    assert "/doc/pct/5NT/membership/pct-cluster/test-undated" not in on_day
+    every_day = pages.get("/class/nhs:ClusterMembership").get_data(as_text=True)
+    assert "/doc/pct/5NT/membership/pct-cluster/test-undated" in every_day
