@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import threading
 from dataclasses import dataclass, field
 
@@ -67,11 +68,17 @@ def _build_state(setup: BlueprintSetupState) -> None:
         catalogue, vocabulary, report=pages_quality.load_report(folder)
     )
     if folder is not None:  # serving a build: compute /coverage at start-up, beside the first requests
-        threading.Thread(
-            target=state.coverage_on, args=(app_state.store, dt.date.today()), daemon=True
-        ).start()
+        threading.Thread(target=_warm_coverage, args=(state, app_state.store), daemon=True).start()
     for name in TEMPLATE_GLOBALS:
         setup.app.add_template_global(getattr(urls, name), name)
+
+
+def _warm_coverage(state: PagesState, store: Store) -> None:
+    """Compute /coverage before anyone asks; a failure here is left for the first visit to meet."""
+    try:
+        state.coverage_on(store, dt.date.today())
+    except Exception:  # noqa: BLE001 - a background warm-up must not die noisily; the page retries
+        logging.getLogger(__name__).warning("could not compute /coverage at start-up", exc_info=True)
 
 
 def pages_state(app: Flask | None = None) -> PagesState:
