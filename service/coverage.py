@@ -56,7 +56,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(NHS + "IntegratedCareSystem", "Integrated care system", (NHS + "NumberOfICSs",), True),
     Kind(NHS + "IntegratedCareBoard", "Integrated care board", (NHS + "NumberOfICBs",), True),
     Kind(NHS + "SubICBLocation", "Sub-ICB location", (NHS + "NumberOfSubICBLocations",), True),
-    Kind(NHS + "GPPractice", "GP practice", (), True),
+    Kind(NHS + "GPPractice", "GP practice", (NHS + "NumberOfPractices",), True),
 )
 
 
