@@ -84,7 +84,7 @@ class Lineage:
 @dataclass
 class AsOf:
     day: dt.date
-    alive: bool
+    alive: bool | None  # None: no founding date, so not known to have begun by the day
     relations: list[Relation]  # active that day
     undated: int = 0  # relations with no start: shown on no day
 
@@ -113,6 +113,10 @@ class EntityView:
 
     def label_of(self, iri: str) -> str:
         return self.labels.get(iri, iri)
+
+    @property
+    def is_organisation(self) -> bool:
+        return any(t.iri == iris.PREFIXES["org"] + "Organization" for t in self.types)
 
     @property
     def statements(self) -> list[Statement]:
@@ -329,7 +333,10 @@ def _as_of(
 ) -> AsOf:
     active = [r for r in view_relations if r.active_on(at)]
     undated = sum(1 for r in view_relations if r.start is None)
-    return AsOf(at, holds_on(founded, dissolved, at), active, undated)
+    alive: bool | None = holds_on(founded, dissolved, at)
+    if founded is None and (dissolved is None or dissolved >= at):
+        alive = None  # not known to have begun: neither shown as existing nor said not to
+    return AsOf(at, alive, active, undated)
 
 
 def entity_view(

@@ -111,3 +111,12 @@ def test_a_listing_of_relations_on_a_day_keeps_only_those_begun(pages: FlaskClie
     assert "/doc/pct/5NT/membership/pct-cluster/test-undated" not in on_day
     every_day = pages.get("/class/nhs:ClusterMembership").get_data(as_text=True)
     assert "/doc/pct/5NT/membership/pct-cluster/test-undated" in every_day
+
+
+def test_a_body_with_no_founding_date_is_not_said_to_exist_on_a_day(pages: FlaskClient) -> None:
+    before_end = as_of_section(
+        pages.get("/doc/pct-cluster/test-undated?at=2012-01-01").get_data(as_text=True)
+    )
+    assert "No founding date is known" in before_end and "did not exist" not in before_end
+    after_end = as_of_section(pages.get("/doc/pct-cluster/test-undated?at=2014-01-01").get_data(as_text=True))
+    assert "did not exist on this day" in after_end
