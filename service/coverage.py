@@ -92,6 +92,7 @@ class KindRow:
 @dataclass(frozen=True)
 class Gap:
     iri: str
+    kind: str  # the gap kind's label: "accountability unknown"
     body: str
     body_label: str
     start: dt.date | None
@@ -99,24 +100,25 @@ class Gap:
     description: str
 
 
+def _gap(row: Row, body: str, body_label: str) -> Gap:
+    """A gap from a row of gaps.rq or gaps_of.rq."""
+    what, description = row.get("whatLabel"), row.get("description")
+    return Gap(
+        row["gap"].value,
+        what.value if what is not None else row["what"].value.rsplit("#", 1)[-1],
+        body,
+        body_label,
+        _day(row.get("start")),
+        _day(row.get("end")),
+        description.value if description is not None else "",
+    )
+
+
 def gaps_of(store: Store, iri: str) -> list[Gap]:
-    """The stated gaps in the record of one body, oldest first (for its page); `body_label` is the kind
-    of gap (\"accountability unknown\")."""
+    """The stated gaps in the record of one body, oldest first (for its page)."""
     found: dict[str, Gap] = {}
     for row in store.select(query("gaps_of"), {"this": IRI(iri)}):
-        what = row.get("whatLabel")
-        description = row.get("description")
-        found.setdefault(
-            row["gap"].value,
-            Gap(
-                row["gap"].value,
-                iri,
-                what.value if what is not None else row["what"].value.rsplit("#", 1)[-1],
-                _day(row.get("start")),
-                _day(row.get("end")),
-                description.value if description is not None else "",
-            ),
-        )
+        found.setdefault(row["gap"].value, _gap(row, iri, ""))
     return sorted(found.values(), key=lambda g: (g.start or dt.date.min, g.iri))
 
 
@@ -298,18 +300,9 @@ def _figures(store: Store, bodies: dict[str, dict[str, _Body]]) -> dict[str, lis
 def _gaps(store: Store) -> dict[str, tuple[Gap, ...]]:
     grouped: dict[str, dict[str, Gap]] = defaultdict(dict)
     for row in store.select(query("gaps")):
-        what = row.get("whatLabel")
-        kind = what.value if what is not None else row["what"].value.rsplit("#", 1)[-1]
-        label, description = row.get("bodyLabel"), row.get("description")
-        gap = Gap(
-            row["gap"].value,
-            row["body"].value,
-            label.value if label else row["body"].value,
-            _day(row.get("start")),
-            _day(row.get("end")),
-            description.value if description else "",
-        )
-        grouped[kind].setdefault(gap.iri, gap)
+        label = row.get("bodyLabel")
+        gap = _gap(row, row["body"].value, label.value if label is not None else row["body"].value)
+        grouped[gap.kind].setdefault(gap.iri, gap)
     return {
         k: tuple(sorted(v.values(), key=lambda g: (g.body_label.lower(), g.start or dt.date.min)))
         for k, v in sorted(grouped.items())

@@ -100,6 +100,7 @@ def to_json(view: Coverage) -> dict[str, Any]:
                     "gap": g.iri,
                     "body": g.body,
                     "label": g.body_label,
+                    "kind": g.kind,
                     "start": _iso(g.start),
                     "end": _iso(g.end),
                     "description": g.description,
