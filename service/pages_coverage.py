@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from service import iris
-from service.coverage import COLUMNS, Coverage, Figure
+from service.coverage import COLUMNS, Coverage, Figure, Gap
 from service.terms import IRI, BNode, Literal, Triple
 
 XSD = iris.PREFIXES["xsd"]
@@ -67,6 +67,30 @@ def figure_text(figure: Figure) -> str:
     return f"{figure.value} on {when}{graph}"
 
 
+def _figure_json(f: Figure) -> dict[str, Any]:
+    return {
+        "figure": f.iri,
+        "label": f.label,
+        "value": f.value,
+        "date": _iso(f.day),
+        "approximate_date": f.approximate,
+        "sources": list(f.sources),
+        "in_graph_on_date": f.in_graph,
+    }
+
+
+def _gap_json(g: Gap) -> dict[str, Any]:
+    return {
+        "gap": g.iri,
+        "body": g.body,
+        "label": g.body_label,
+        "kind": g.kind,
+        "start": _iso(g.start),
+        "end": _iso(g.end),
+        "description": g.description,
+    }
+
+
 def to_json(view: Coverage) -> dict[str, Any]:
     """The JSON form: the same numbers and lists as the page."""
     return {
@@ -76,39 +100,13 @@ def to_json(view: Coverage) -> dict[str, Any]:
             {
                 "kind": row.kind.iri,
                 "label": row.kind.label,
-                "expected": [
-                    {
-                        "figure": f.iri,
-                        "label": f.label,
-                        "value": f.value,
-                        "date": _iso(f.day),
-                        "approximate_date": f.approximate,
-                        "sources": list(f.sources),
-                        "in_graph_on_date": f.in_graph,
-                    }
-                    for f in row.figures
-                ]
-                or "no published figure",
+                "expected": [_figure_json(f) for f in row.figures] or "no published figure",
                 **{name: getattr(row, name) for name, _ in COLUMNS},
             }
             for row in view.rows
         ],
         "totals": view.totals,
-        "known_gaps": {
-            kind: [
-                {
-                    "gap": g.iri,
-                    "body": g.body,
-                    "label": g.body_label,
-                    "kind": g.kind,
-                    "start": _iso(g.start),
-                    "end": _iso(g.end),
-                    "description": g.description,
-                }
-                for g in gaps
-            ]
-            for kind, gaps in view.gaps.items()
-        },
+        "known_gaps": {kind: [_gap_json(g) for g in gaps] for kind, gaps in view.gaps.items()},
         "name_unknown": {kind: [iri for iri, _ in found] for kind, found in view.unnamed.items()},
     }
 

@@ -339,6 +339,13 @@ def _as_of(
     return AsOf(at, alive, active, undated)
 
 
+def _name_unknown(statements: list[Statement]) -> bool:
+    """nhs:nameStatus nhs:NameUnknown: no source found names it."""
+    return any(
+        s.predicate.iri == NHS + "nameStatus" and s.object.value == NHS + "NameUnknown" for s in statements
+    )
+
+
 def entity_view(
     store: Store,
     catalogue: Catalogue,
@@ -381,9 +388,7 @@ def entity_view(
         warnings=shacl_warnings(report, iri),
         as_of=_as_of(rels, founded, dissolved, at) if at is not None else None,
         labels=labels.known,
-        name_unknown=any(
-            s.predicate.iri == NHS + "nameStatus" and s.object.value == NHS + "NameUnknown" for s in out
-        ),
+        name_unknown=_name_unknown(out),
         gaps=gaps_of(store, iri),
     )
 
