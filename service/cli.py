@@ -125,6 +125,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     path = build.current_store(settings)
     if path is None:
         raise CommandError("no store is built for the current inputs: run `nhskg build`", FAILED)
+    if args.coverage:
+        return _coverage(path, args.json)
     manifest = build.read_manifest(path)
     if args.json:
         print(json.dumps(manifest, indent=2, sort_keys=True))
@@ -135,6 +137,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(f"\n{title:<70} {'count':>10}")
         for name, n in sorted(table.items(), key=lambda kv: -kv[1]):
             print(f"{name:<70} {n:>10}")
+    return OK
+
+
+def _coverage(path: Path, as_json: bool) -> int:
+    from service import coverage, pages_coverage
+
+    view = coverage.coverage(OxigraphStore.open_read_only(path / build.DB))
+    print(json.dumps(pages_coverage.to_json(view), indent=2) if as_json else pages_coverage.to_text(view))
     return OK
 
 
@@ -183,6 +193,9 @@ def parser() -> argparse.ArgumentParser:
     q.set_defaults(run=cmd_query)
     st = sub.add_parser("stats", help="triples by named graph and things by class")
     st.add_argument("--json", action="store_true")
+    st.add_argument(
+        "--coverage", action="store_true", help="how complete the history is, kind by kind (as /coverage)"
+    )
     st.set_defaults(run=cmd_stats)
     i = sub.add_parser("ingest", help="convert the raw and curated sources into data/ttl/")
     i.add_argument("--source", required=True, help="the shared folder (with data/raw, data/curated, seeds)")

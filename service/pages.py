@@ -8,6 +8,8 @@ off `app.extensions` (see `PagesState`). URLs come from service.urls; queries fr
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 import threading
 from dataclasses import dataclass, field
 
@@ -16,10 +18,11 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from service import app as application
-from service import conneg, errors, iris, pages_quality, urls
+from service import conneg, coverage, errors, iris, pages_quality, urls
 from service.bounded_cache import BoundedCache, document_cache
 from service.pages_catalogue import CATALOGUE_FILE, Catalogue, load_catalogue, parse_day
-from service.pages_entity import EntityView, document_triples, entity_view, exists
+from service.pages_coverage import coverage_triples, to_json
+from service.pages_entity import EDITORIAL_NOTE, EntityView, document_triples, entity_view, exists
 from service.pages_listings import data_sources, instances
 from service.pages_ontology import Usage, Vocabulary, build_vocabulary, usage_counts
 from service.pages_rdf import embeddable_jsonld, serialize
@@ -42,8 +45,17 @@ class PagesState:
     accountabilities: list[Row] | None = None
     report: pages_quality.SavedReport | None = None  # the build's validation report, if the store has one
     shapes: pages_quality.ShapesView | None = None  # read on the first visit to /shapes
+    coverage_table: coverage.Coverage | None = None  # /coverage: at start-up, or the first visit of a day
     documents: BoundedCache[bytes] = field(default_factory=document_cache)  # rendered /doc/ bodies
     lock: threading.Lock = field(default_factory=threading.Lock)
+    coverage_lock: threading.Lock = field(default_factory=threading.Lock)  # held while /coverage computes
+
+    def coverage_on(self, store: Store, today: dt.date) -> coverage.Coverage:
+        """The coverage table of `today`, computed once a day per process (seconds over the real data)."""
+        with self.coverage_lock:
+            if self.coverage_table is None or self.coverage_table.day != today:
+                self.coverage_table = coverage.coverage(store, today)
+            return self.coverage_table
 
 
 @blueprint.record_once
@@ -52,11 +64,21 @@ def _build_state(setup: BlueprintSetupState) -> None:
     folder = app_state.built  # its catalogue and validation report, if the app serves a build
     catalogue = load_catalogue(app_state.store, folder / CATALOGUE_FILE if folder else None)
     vocabulary = build_vocabulary(app_state.store)
-    setup.app.extensions[EXTENSION] = PagesState(
+    state = setup.app.extensions[EXTENSION] = PagesState(
         catalogue, vocabulary, report=pages_quality.load_report(folder)
     )
+    if folder is not None:  # serving a build: compute /coverage at start-up, beside the first requests
+        threading.Thread(target=_warm_coverage, args=(state, app_state.store), daemon=True).start()
     for name in TEMPLATE_GLOBALS:
         setup.app.add_template_global(getattr(urls, name), name)
+
+
+def _warm_coverage(state: PagesState, store: Store) -> None:
+    """Compute /coverage before anyone asks; a failure here is left for the first visit to meet."""
+    try:
+        state.coverage_on(store, dt.date.today())
+    except Exception:  # noqa: BLE001 - a background warm-up must not die noisily; the page retries
+        logging.getLogger(__name__).warning("could not compute /coverage at start-up", exc_info=True)
 
 
 def pages_state(app: Flask | None = None) -> PagesState:
@@ -204,7 +226,7 @@ def render_entity(view: EntityView, at: dt.date | None) -> str:
         view=view,
         at=at,
         chart=chart,
-        jsonld=embeddable_jsonld(document_triples(view)),
+        jsonld=embeddable_jsonld([t for t in document_triples(view) if t.predicate.value != EDITORIAL_NOTE]),
         formats=urls.DOC_FORMATS,
     )
 
@@ -321,6 +343,22 @@ def class_page(name: str) -> str:
         abort(404, f"no class {urls.curie(class_iri)} in the data or the ontology")
     term = state.vocabulary.terms.get(class_iri)
     return render_template("class.html", listing=listing, term=term, at=at, name=name)
+
+
+@blueprint.get("/coverage", defaults={"ext": ""})
+@blueprint.get("/coverage.<ext>")
+def coverage_page(ext: str) -> Response:
+    """How complete the history is: one row per kind of body, then the stated gaps."""
+    fmt = _quality_format(ext, ("html", "json", "turtle"))
+    view = pages_state().coverage_on(_store(), dt.date.today())
+    headers = pages_quality.quality_headers("/coverage", ("json", "turtle"))
+    if fmt == "json":
+        return Response(json.dumps(to_json(view), indent=1), content_type="application/json", headers=headers)
+    if fmt == "turtle":
+        turtle = serialize(coverage_triples(view, _base() + "coverage"), "turtle")
+        return Response(turtle, content_type=pages_quality.CONTENT_TYPES[fmt], headers=headers)
+    html = render_template("coverage.html", view=view, columns=coverage.COLUMNS)
+    return Response(html, mimetype="text/html", headers=headers)
 
 
 @blueprint.get("/about")

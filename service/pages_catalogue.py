@@ -53,6 +53,12 @@ def words(text: str) -> list[str]:
     return "".join(ch if ch.isalnum() else " " for ch in fold(text)).split()
 
 
+def holds_on(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
+    """Whether a fact (or a body's life) from `start` to `end` (inclusive) holds on `day`. A fact with no
+    start never counts as begun: it is shown on no day, never as if it had always held. No end: still open."""
+    return start is not None and start <= day and (end is None or end >= day)
+
+
 def parse_day(text: str | None) -> dt.date | None:
     if not text:
         return None
@@ -73,10 +79,9 @@ class Entry:
     dissolved: dt.date | None = None
 
     def alive_on(self, day: dt.date) -> bool:
-        """Existed on `day`; a body with no founding date is taken to exist from the start of the data."""
-        return (self.founded is None or self.founded <= day) and (
-            self.dissolved is None or self.dissolved >= day
-        )
+        """Existed on `day`: founded on or before it and not dissolved before it. A body with no founding
+        date is alive on no day (see `holds_on`)."""
+        return holds_on(self.founded, self.dissolved, day)
 
 
 @dataclass

@@ -11,7 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from service import iris
-from service.pages_catalogue import Catalogue, parse_day, query
+from service.coverage import Gap, gaps_of
+from service.pages_catalogue import Catalogue, holds_on, parse_day, query
 from service.pages_ontology import Vocabulary
 from service.pages_quality import Finding, SavedReport, warnings_for
 from service.store import Store
@@ -21,6 +22,7 @@ RDF_TYPE = iris.PREFIXES["rdf"] + "type"
 RDFS = iris.PREFIXES["rdfs"]
 SCHEMA = iris.PREFIXES["schema"]
 NHS = iris.DEF
+EDITORIAL_NOTE = iris.PREFIXES["skos"] + "editorialNote"
 MEMBERS_PER_PAGE = 50
 TRIPLES_PER_PAGE = 200
 
@@ -42,10 +44,9 @@ class Relation:
     start: dt.date | None
     end: dt.date | None
     post: str | None = None
-    note: str | None = None
 
     def active_on(self, day: dt.date) -> bool:
-        return (self.start is None or self.start <= day) and (self.end is None or self.end >= day)
+        return holds_on(self.start, self.end, day)
 
     def other(self, iri: str) -> Link:
         return self.organisation if self.member.iri == iri else self.member
@@ -83,8 +84,9 @@ class Lineage:
 @dataclass
 class AsOf:
     day: dt.date
-    alive: bool
+    alive: bool | None  # None: no founding date, so not known to have begun by the day
     relations: list[Relation]  # active that day
+    undated: int = 0  # relations with no start: shown on no day
 
 
 @dataclass
@@ -106,9 +108,20 @@ class EntityView:
     warnings: list[Finding]  # SHACL results about it, from the saved validation report
     as_of: AsOf | None
     labels: dict[str, str] = field(default_factory=dict)
+    name_unknown: bool = False  # nhs:nameStatus nhs:NameUnknown: no source found names it
+    gaps: list[Gap] = field(default_factory=list)  # what the sources do not say (nhs:KnownGap)
 
     def label_of(self, iri: str) -> str:
         return self.labels.get(iri, iri)
+
+    @property
+    def is_organisation(self) -> bool:
+        return any(t.iri == iris.PREFIXES["org"] + "Organization" for t in self.types)
+
+    @property
+    def statements(self) -> list[Statement]:
+        """The outgoing statements a reader sees: curators' notes (skos:editorialNote) stay in the RDF."""
+        return [s for s in self.outgoing if s.predicate.iri != EDITORIAL_NOTE]
 
 
 class Labeller:
@@ -185,7 +198,7 @@ def relations(store: Store, iri: str, labels: Labeller) -> list[Relation]:
         kind = cls.value[len(NHS) :] if cls is not None else "Membership"
         if rel in found and kind == "Membership":
             continue
-        post, note = row.get("post"), row.get("note")
+        post = row.get("post")
         found[rel] = Relation(
             rel,
             kind,
@@ -194,7 +207,6 @@ def relations(store: Store, iri: str, labels: Labeller) -> list[Relation]:
             _date(row, "start"),
             _date(row, "end"),
             post.value if post is not None else None,
-            note.value if note is not None else None,
         )
     return sorted(found.values(), key=lambda r: (r.start or dt.date.min, r.kind, r.other(iri).label))
 
@@ -319,8 +331,19 @@ def _outbound(statements: list[Statement]) -> list[Link]:
 def _as_of(
     view_relations: list[Relation], founded: dt.date | None, dissolved: dt.date | None, at: dt.date
 ) -> AsOf:
-    alive = (founded is None or founded <= at) and (dissolved is None or dissolved >= at)
-    return AsOf(at, alive, [r for r in view_relations if r.active_on(at)])
+    active = [r for r in view_relations if r.active_on(at)]
+    undated = sum(1 for r in view_relations if r.start is None)
+    alive: bool | None = holds_on(founded, dissolved, at)
+    if founded is None and (dissolved is None or dissolved >= at):
+        alive = None  # not known to have begun: neither shown as existing nor said not to
+    return AsOf(at, alive, active, undated)
+
+
+def _name_unknown(statements: list[Statement]) -> bool:
+    """nhs:nameStatus nhs:NameUnknown: no source found names it."""
+    return any(
+        s.predicate.iri == NHS + "nameStatus" and s.object.value == NHS + "NameUnknown" for s in statements
+    )
 
 
 def entity_view(
@@ -365,6 +388,8 @@ def entity_view(
         warnings=shacl_warnings(report, iri),
         as_of=_as_of(rels, founded, dissolved, at) if at is not None else None,
         labels=labels.known,
+        name_unknown=_name_unknown(out),
+        gaps=gaps_of(store, iri),
     )
 
 

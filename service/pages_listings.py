@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from service import iris
-from service.pages_catalogue import Catalogue, Entry, parse_day, query
+from service.pages_catalogue import Catalogue, Entry, holds_on, parse_day, query
 from service.pages_ontology import Vocabulary
 from service.pages_timeline import CountChart, count_chart, counts_by_year
 from service.store import Store
@@ -36,12 +36,19 @@ class Listing:
     pages: int
 
 
+def _entry(row: Row) -> Entry:
+    """A thing the catalogue does not hold (a relation, an interval): its label, start and end."""
+    label = row["label"].value if "label" in row else row["s"].value
+    start, end = (parse_day(row[n].value) if n in row else None for n in ("start", "end"))
+    return Entry(row["s"].value, label, founded=start, dissolved=end)
+
+
 def instances(store: Store, catalogue: Catalogue, class_iri: str, at: dt.date | None, page: int) -> Listing:
     """The instances of a class, alive on `at` when given, sorted by label, one page of them."""
     found = catalogue.of_class(class_iri)
     if not found:  # not a class of catalogued things (memberships, intervals): ask the store
         rows = store.select(query("instances"), {"cls": IRI(class_iri)})
-        found = [Entry(r["s"].value, r["label"].value if "label" in r else r["s"].value) for r in rows]
+        found = [_entry(r) for r in rows]
     if at is not None:
         found = [e for e in found if e.alive_on(at)]
     found.sort(key=lambda e: (e.label.lower(), e.iri))
@@ -67,6 +74,7 @@ class Landscape:
     kinds: list[tuple[str, str, int]]  # (class IRI, label, count alive that day)
     tree: list[TreeNode]
     chart: CountChart
+    undated: int = 0  # commissioning bodies with no founding date: counted on no day
 
 
 def kinds_alive(catalogue: Catalogue, vocabulary: Vocabulary, day: dt.date) -> list[tuple[str, str, int]]:
@@ -87,7 +95,7 @@ def accountability_tree(
     for row in rows:
         start = parse_day(row["start"].value) if "start" in row else None
         end = parse_day(row["end"].value) if "end" in row else None
-        if (start is None or start <= day) and (end is None or end >= day):
+        if holds_on(start, end, day):
             children[row["to"].value].add(row["body"].value)
             has_parent.add(row["body"].value)
 
@@ -112,7 +120,8 @@ def landscape(
     counts = counts_by_year(bodies, sorted(specific), years)
     labels = {c: vocabulary.label(c) or c for c in counts}
     chart = count_chart(counts, labels, years, day)
-    return Landscape(day, kinds, accountability_tree(accountabilities, catalogue, vocabulary, day), chart)
+    tree = accountability_tree(accountabilities, catalogue, vocabulary, day)
+    return Landscape(day, kinds, tree, chart, sum(1 for e in bodies if e.founded is None))
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ def timeline(
     at: dt.date | None = None,
 ) -> Timeline | None:
     """One bar for the lifetime, then one per relation; None when nothing is dated."""
-    dated = [r for r in relations if r.start or r.end][:MAX_ROWS]
+    dated = [r for r in relations if r.start][:MAX_ROWS]  # no start: never drawn as if always held
     days = [d for r in dated for d in (r.start, r.end) if d] + [d for d in (founded, dissolved) if d]
     if not days:
         return None
@@ -92,7 +92,7 @@ def timeline(
         return Bar(TOP + row * ROW, x0, max(x1 - x0, 2.0), label, detail, href, css, end is None)
 
     bars = []
-    if founded or dissolved:
+    if founded:
         bars.append(bar(0, founded, dissolved, "Lifetime", _span(founded, dissolved), iri, "life"))
     for r in dated:
         other = r.other(iri)
@@ -104,7 +104,7 @@ def timeline(
 
 
 def _span(start: dt.date | None, end: dt.date | None) -> str:
-    return f"{start.isoformat() if start else '?'} to {end.isoformat() if end else 'open'}"
+    return f"{start.isoformat() if start else 'start unknown'} to {end.isoformat() if end else 'open'}"
 
 
 def _kind_words(r: Relation, iri: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import urllib.request
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
+from service.coverage import KINDS
 from tests.live import LiveServer, live_server
 
 MINI = Path(__file__).parent / "data" / "mini"
@@ -42,3 +44,11 @@ def test_sparqlwrapper_select_over_the_materialised_graph(server: LiveServer) ->
     result = client.queryAndConvert()
     assert isinstance(result, dict)
     assert [b["code"]["value"] for b in result["results"]["bindings"]] == ["5HG", "5NT"]
+
+
+def test_coverage_is_served_by_every_worker(server: LiveServer) -> None:
+    for _ in range(4):  # two workers, each with the table it computed at start-up
+        with urllib.request.urlopen(f"{server.url}/coverage.json") as response:
+            assert response.status == 200
+            assert response.headers["Content-Type"].startswith("application/json")
+            assert len(json.load(response)["kinds"]) == len(KINDS)
