@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from service import iris
+from service.ingest import accountability_national
 from service.ingest.curated_authorities import (
     convert_ha_successions,
     convert_health_authorities,
@@ -97,6 +98,7 @@ def build(source: Path) -> Build:
     without_successor = convert_health_authorities(book, authorities, people.names)
     merged = convert_ha_successions(book, authorities, without_successor)
     shas_2002 = convert_shas_2002(book, authorities, people, merged)
+    accountability_national.convert(book, authorities, source, dict(people.names))
     clusters = out["curated-clusters"]
     sha_clusters = convert_sha_clusters(book, clusters, people)
     shas = sha_2012(source)
