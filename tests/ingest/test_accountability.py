@@ -125,10 +125,9 @@ def test_accountabilities_lie_within_both_lives(committed: OxigraphStore) -> Non
         SELECT ?a WHERE {
           ?a a nhs:Accountability ; org:member ?body ; org:organization ?to ; schema:startDate ?start .
           OPTIONAL { ?a schema:endDate ?end }
-          { ?body schema:foundingDate ?f FILTER(?start < ?f) }
-          UNION { ?to schema:foundingDate ?f FILTER(?start < ?f) }
-          UNION { ?body schema:dissolutionDate ?d FILTER(!BOUND(?end) || ?end > ?d) }
-          UNION { ?to schema:dissolutionDate ?d FILTER(!BOUND(?end) || ?end > ?d) }
+          { ?body schema:foundingDate ?f } UNION { ?to schema:foundingDate ?f }
+          UNION { ?body schema:dissolutionDate ?d } UNION { ?to schema:dissolutionDate ?d }
+          FILTER((BOUND(?f) && ?start < ?f) || (BOUND(?d) && (!BOUND(?end) || ?end > ?d)))
         }"""
     )
     assert [row["a"].value for row in found] == []
