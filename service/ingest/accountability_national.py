@@ -19,6 +19,7 @@ from service.ingest.turtle import Lit, Triples
 
 FILE = "accountability_national.csv"
 SHA_2006 = ("2006-07-01", "2013-03-31")  # the ten SHAs of SI 2006/1408, abolished by the 2012 Act
+DEPARTMENT = "Department of Health"  # its name from 1988 to 2018, the years these rows fall within
 
 
 def lives_of(g: Triples, cls: str) -> dict[str, tuple[str, str | None]]:
@@ -52,6 +53,8 @@ def accountabilities(
     """One accountability per body of each row's kind (`bodies`: kind -> body IRI -> its life)."""
     file_node = local_curated.data_file(book, FILE, "Accountability of whole kinds of body fixed by statute.")
     for row in local_curated.read(FILE, folder):
+        if row["accountable_to"] != "department-of-health":
+            raise ValueError(f"{FILE}: only the Department of Health is known here: {row}")
         to = iris.org("department", row["accountable_to"])
         sources = local_curated.row_sources(book, row, file_node)
         law = legislation_iri(row["legal_basis"])
@@ -66,8 +69,8 @@ def accountabilities(
                 body,
                 to,
                 "accountableTo",
-                f"{names.get(body, body.rsplit('/', 1)[-1])} accountable to the "
-                f"{names.get(to, 'Department of Health')}, {long_date(start)} to {long_date(end)}",
+                f"{names.get(body, body.rsplit('/', 1)[-1])} accountable to the {DEPARTMENT}, "
+                f"{long_date(start)} to {long_date(end)}",
                 sources,
                 start,
                 end,
