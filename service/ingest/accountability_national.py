@@ -1,9 +1,11 @@
 """Accountability of whole kinds of body fixed by statute (data/curated/accountability_national.csv).
 
 Each row says that every body of one kind answered to one national body for a span: the health authorities of
-1996-2002 and the strategic health authorities of 2006-2013 to the Department of Health. Each body gets one
-nhs:Accountability, its dates the row's span clipped to the body's own life (so a body founded later, or
-dissolved earlier, is accountable only while it existed).
+1996-2002 and the strategic health authorities of 2002-2006 and 2006-2013 to the Department of Health. Each
+body gets one nhs:Accountability, its dates the row's span clipped to the body's own life (so a body founded
+later, or dissolved earlier, is accountable only while it existed). Where the converter of the bodies has
+already stated that accountability (the SHAs of 2002-2006, curated_authorities), the row adds its legal basis
+and sources to it instead of stating it twice.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from service import iris
 from service.ingest import local_curated
 from service.ingest.curated_common import SourceBook, legislation_iri, sha_2012
-from service.ingest.model import NHS, SCHEMA, Relation, long_date
+from service.ingest.model import NHS, SCHEMA, A, Relation, cite, long_date
 from service.ingest.turtle import Lit, Triples
 
 FILE = "accountability_national.csv"
@@ -58,13 +60,20 @@ def accountabilities(
         to = iris.org("department", row["accountable_to"])
         sources = local_curated.row_sources(book, row, file_node)
         law = legislation_iri(row["legal_basis"])
+        if law is None:
+            raise ValueError(f"{FILE}: the legal basis is not on legislation.gov.uk: {row}")
         for body, (founded, dissolved) in sorted(bodies[row["bodies"]].items()):
             start = max(row["start_date"], founded)
             end = min(row["end_date"], dissolved or row["end_date"])
             if start > end:
                 continue
+            node = iris.accountability(body, to, start)
+            if (node, A, NHS + "Accountability") in g:  # already stated by its own converter: cite the law
+                g.add(node, NHS + "legalBasis", law)
+                cite(g, node, sources)
+                continue
             Relation(
-                iris.accountability(body, to, start),
+                node,
                 "Accountability",
                 body,
                 to,
@@ -86,6 +95,7 @@ def convert(book: SourceBook, authorities: Triples, source: Path, names: dict[st
         names.setdefault(iris.org("sha", code), f"{name} Strategic Health Authority")
     bodies = {
         "health-authority": lives_of(authorities, "HealthAuthority"),
+        "strategic-health-authority-2002": lives_of(authorities, "StrategicHealthAuthority"),
         "strategic-health-authority-2006": sha_2006_lives(shas.values()),
     }
     accountabilities(book, authorities, bodies, names)
