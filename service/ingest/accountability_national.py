@@ -1,7 +1,8 @@
 """Accountability of whole kinds of body fixed by statute (data/curated/accountability_national.csv).
 
 Each row says that every body of one kind answered to one national body for a span: the health authorities of
-1996-2002 and the strategic health authorities of 2002-2006 and 2006-2013 to the Department of Health. Each
+1996-2002, the strategic health authorities of 2002-2006 and 2006-2013 and the SHA clusters of 2011-2013 to the
+Department of Health. Each
 body gets one nhs:Accountability, its dates the row's span clipped to the body's own life (so a body founded
 later, or dissolved earlier, is accountable only while it existed). Where the converter of the bodies has
 already stated that accountability (the SHAs of 2002-2006, curated_authorities), the row adds its legal basis
@@ -59,8 +60,8 @@ def accountabilities(
             raise ValueError(f"{FILE}: only the Department of Health is known here: {row}")
         to = iris.org("department", row["accountable_to"])
         sources = local_curated.row_sources(book, row, file_node)
-        law = legislation_iri(row["legal_basis"])
-        if law is None:
+        law = legislation_iri(row["legal_basis"]) if row["legal_basis"] else None
+        if row["legal_basis"] and law is None:
             raise ValueError(f"{FILE}: the legal basis is not on legislation.gov.uk: {row}")
         for body, (founded, dissolved) in sorted(bodies[row["bodies"]].items()):
             start = max(row["start_date"], founded)
@@ -69,7 +70,8 @@ def accountabilities(
                 continue
             node = iris.accountability(body, to, start)
             if (node, A, NHS + "Accountability") in g:  # already stated by its own converter: cite the law
-                g.add(node, NHS + "legalBasis", law)
+                if law:
+                    g.add(node, NHS + "legalBasis", law)
                 cite(g, node, sources)
                 continue
             Relation(
@@ -88,8 +90,11 @@ def accountabilities(
             ).add_to(g)
 
 
-def convert(book: SourceBook, authorities: Triples, source: Path, names: dict[str, str]) -> None:
-    """The rows of the file for the health authorities in `authorities` and the ten SHAs of ONS 2012."""
+def convert(
+    book: SourceBook, authorities: Triples, clusters: Triples, source: Path, names: dict[str, str]
+) -> None:
+    """The rows of the file for the health authorities and SHAs of 2002 in `authorities`, the SHA clusters in
+    `clusters` and the ten SHAs of ONS 2012; the accountabilities go into `authorities`."""
     shas = sha_2012(source)
     for name, code in shas.items():
         names.setdefault(iris.org("sha", code), f"{name} Strategic Health Authority")
@@ -97,5 +102,6 @@ def convert(book: SourceBook, authorities: Triples, source: Path, names: dict[st
         "health-authority": lives_of(authorities, "HealthAuthority"),
         "strategic-health-authority-2002": lives_of(authorities, "StrategicHealthAuthority"),
         "strategic-health-authority-2006": sha_2006_lives(shas.values()),
+        "sha-cluster": lives_of(clusters, "SHACluster"),
     }
     accountabilities(book, authorities, bodies, names)

@@ -98,9 +98,9 @@ def build(source: Path) -> Build:
     without_successor = convert_health_authorities(book, authorities, people.names)
     merged = convert_ha_successions(book, authorities, without_successor)
     shas_2002 = convert_shas_2002(book, authorities, people, merged)
-    accountability_national.convert(book, authorities, source, dict(people.names))
     clusters = out["curated-clusters"]
     sha_clusters = convert_sha_clusters(book, clusters, people)
+    accountability_national.convert(book, authorities, clusters, source, dict(people.names))
     shas = sha_2012(source)
     weights = sha_weights(source, shas)
     convert_pct_clusters(book, clusters, people, shas, sha_clusters, weights)
