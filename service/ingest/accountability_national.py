@@ -1,12 +1,11 @@
-"""Accountability of whole kinds of body fixed by statute (data/curated/accountability_national.csv).
+"""Accountability of whole kinds of body (data/curated/accountability_national.csv), mostly fixed by statute.
 
-Each row says that every body of one kind answered to one national body for a span: the health authorities of
-1996-2002, the strategic health authorities of 2002-2006 and 2006-2013 and the SHA clusters of 2011-2013 to the
-Department of Health. Each
-body gets one nhs:Accountability, its dates the row's span clipped to the body's own life (so a body founded
-later, or dissolved earlier, is accountable only while it existed). Where the converter of the bodies has
-already stated that accountability (the SHAs of 2002-2006, curated_authorities), the row adds its legal basis
-and sources to it instead of stating it twice.
+Each row says that every body of one kind answered to one national body for a span: the health
+authorities of 1996-2002, the strategic health authorities of 2002-2006 and 2006-2013 and the SHA clusters of
+2011-2013 to the Department of Health. Each body gets one nhs:Accountability, its dates the row's span
+clipped to the body's own life (so a body founded later, or dissolved earlier, is accountable only while it
+existed). Where the converter of the bodies has already stated that accountability (the SHAs of 2002-2006,
+curated_authorities), the row adds its legal basis and sources to it instead of stating it twice.
 """
 
 from __future__ import annotations
