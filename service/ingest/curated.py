@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from service import iris
+from service.ingest import accountability_national
 from service.ingest.curated_authorities import (
     convert_ha_successions,
     convert_health_authorities,
@@ -101,6 +102,7 @@ def build(source: Path) -> Build:
     shas_2002 = convert_shas_2002(book, authorities, people, merged)
     clusters = out["curated-clusters"]
     sha_clusters = convert_sha_clusters(book, clusters, people)
+    accountability_national.convert(book, authorities, clusters, source, dict(people.names))
     shas = sha_2012(source)
     weights = sha_weights(source, shas)
     convert_pct_clusters(book, clusters, people, shas, sha_clusters, weights, source)

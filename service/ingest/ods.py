@@ -12,6 +12,8 @@ import pathlib
 
 from service import iris
 from service.ingest import (
+    accountability_ccgs,
+    accountability_gaps,
     ods_ccgs,
     ods_events,
     ods_events_ccg,
@@ -66,13 +68,14 @@ def convert(source: pathlib.Path) -> dict[str, Triples]:
     out = {
         "practices": practices,
         "wales": merge(wales_bodies, wales),
-        "pcgs": merge(pcgs, render(events["pcgs"])),
+        "pcgs": merge(pcgs, render(events["pcgs"]), accountability_gaps.pcg_gaps(ctx, spans)),
         "pcts": merge(
             pct_graph,
             shas,
             render(events["pcts"]),
             ods_pcts.sha2002_accountabilities(ctx, pcts),
             ods_pcts.sha2006_accountabilities(ctx, pcts),
+            accountability_gaps.pct_gaps(ctx, pcts),
         ),
         "ccgs": merge(
             ccg_graph,
@@ -81,6 +84,7 @@ def convert(source: pathlib.Path) -> dict[str, Triples]:
             render(late),
             ods_ccgs.area_team_accountabilities(ctx, ccgs, teams),
             ods_ccgs.local_office_accountabilities(ctx, ccgs, offices),
+            accountability_ccgs.region_accountabilities(ctx, ccgs, regions),
         ),
         "nhs-england": nhse,
         "icbs": icbs,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from service import iris
@@ -165,20 +166,39 @@ def local_office_observations(ctx: Context) -> dict[str, list[tuple[str, str, st
     for row in ctx.rows("ods-eccg-2018-11"):
         if row[13] == "C":
             seen.setdefault(row[0], []).append(("2018-11-01", row[3], "ods-eccg-2018-11"))
+    for code, office in practice_majority(ctx, EPRACCUR_2019, 3).items():
+        seen.setdefault(code, []).append((EPRACCUR_2019_DATE, office, EPRACCUR_2019))
     return {code: sorted(obs) for code, obs in seen.items()}
 
 
+EPRACCUR_2019, EPRACCUR_2019_DATE = "ods-epraccur-2019-10", "2019-10-03"  # the day it was retrieved
+
+
+def practice_majority(ctx: Context, key: str, column: int) -> dict[str, str]:
+    """CCG code -> the value of `column` (0-based) held by most of the CCG's open GP practices in an ODS
+    epraccur file (column 15 the CCG, column 26 setting 4 = GP practice)."""
+    votes: dict[str, Counter[str]] = {}
+    for row in ctx.rows(key):
+        if row[12] in ("A", "D", "P") and row[25] == "4" and row[14] and row[column]:
+            votes.setdefault(row[14], Counter())[row[column]] += 1
+    return {code: count.most_common(1)[0][0] for code, count in votes.items()}
+
+
 LO_NOTE = (
-    "Dated from snapshots (ODS eccg 2016-02 and 2018-11, ONS lookups of April 2017 and 2018): a change "
-    "between "
-    "two snapshots is dated at the founding of the new local office where that falls between them, else at "
-    "the "
-    "later snapshot; the end is that of the CCG or the local office, else unknown."
+    "Dated from snapshots (ODS eccg 2016-02 and 2018-11, ONS lookups of April 2017 and 2018, ODS epraccur "
+    "2019-10): a change between two snapshots is dated at the founding of the new local office where that "
+    "falls between them, else at the later snapshot."
+)
+LO_TAIL = (
+    " The end is not known: the last snapshot that gives a local office is ODS epraccur of October 2019 (by "
+    "November 2021 ODS gives STPs in its place), and no source consulted says when local offices stopped "
+    "overseeing CCGs; the end given is the last day it can have lasted, the CCG's own last day."
 )
 
 
 def local_office_accountabilities(ctx: Context, ccgs: dict[str, Ccg], offices: dict[str, Unit]) -> Triples:
     g = Triples()
+    offices = {**offices, "Q73": lancashire_office(ctx, g)}
     for code, obs in sorted(local_office_observations(ctx).items()):
         ccg = ccgs[code]
         obs = [o for o in obs if ccg.founded <= o[0] <= ccg.dissolved and o[1] in offices]
@@ -186,18 +206,60 @@ def local_office_accountabilities(ctx: Context, ccgs: dict[str, Ccg], offices: d
         starts = [_run_start(run, runs[i - 1] if i else None, offices, ccg) for i, run in enumerate(runs)]
         for i, run in enumerate(runs):
             office = offices[run[0][1]]
-            end = (
-                day_before(starts[i + 1])
-                if i + 1 < len(runs)
-                else (ccg.dissolved if ccg.dissolved < CCG_END else None)
-            )
-            dates = within(office, starts[i], end)
+            last = i + 1 == len(runs)
+            dates = within(office, starts[i], ccg.dissolved if last else day_before(starts[i + 1]))
             sources = sorted({ctx.src(o[2]) for o in run} | {ctx.src("ods-eccg-2025-12")})
-            caveat = Caveat("Medium", "Inferred", LO_NOTE)
+            open_tail = last and ccg.dissolved == CCG_END and dates[1] == CCG_END
+            caveat = (
+                Caveat("Low", "Inferred", LO_NOTE + LO_TAIL)
+                if open_tail
+                else Caveat("Medium", "Inferred", LO_NOTE)
+            )
             relation(ctx, "Accountability", iris.org("ccg", code), office.iri, dates, sources, caveat).add_to(
                 g
             )
     return g
+
+
+Q73 = ("2015-04-01", "2017-03-31")
+Q73_NOTE = (
+    "ODS eccg of February 2016 places the CCGs of Greater Manchester and Lancashire under the NHS England "
+    "North local office Q73, which is not in ODS eauth of November 2018 nor in the ONS local office lookups "
+    "of 2017 and 2018; no source "
+    "consulted names it. Its dates are the widest the sources support: local offices began on 2015-04-01 "
+    "(ODS eauth), and the ONS lookup of April 2017 has no such office, so it ended by 2017-03-31. Q83 "
+    "(Greater Manchester) and Q84 (Lancashire and South Cumbria) opened on 2016-04-01 for the same CCGs, so "
+    "it most likely ended on 2016-03-31; ODS still gives Q73 for the three Manchester CCGs closed on "
+    "2017-03-31."
+)
+
+
+def lancashire_office(ctx: Context, g: Triples) -> Unit:
+    """The local office Q73 of 2015-16, which only ODS eccg 2016-02 shows (see Q73_NOTE)."""
+    node = Organisation(
+        iri=iris.org("local-office", "Q73"),
+        cls="LocalOffice",
+        label="NHS England local office Q73 (name unknown)",
+        name_known=False,
+        ods="Q73",
+        founded=Q73[0],
+        dissolved=Q73[1],
+        unit_of=iris.org("region", "Y54"),
+        sources=[
+            ctx.src("ods-eccg-2016-02"),
+            ctx.src("ods-eauth-2018-11"),
+            ctx.src("ons-ccg17-nhsrlo17-lookup"),
+        ],
+        caveat=Caveat("Low", "Inferred", Q73_NOTE),
+    )
+    node.add_to(g)
+    ctx.short[node.iri] = "local office Q73"
+    unit = Unit(node.iri, *Q73)
+    region = iris.org("region", "Y54")
+    relation(
+        ctx, "Accountability", node.iri, region, Q73, node.sources, Caveat("Low", "Inferred", Q73_NOTE)
+    ).add_to(g)
+    return unit
 
 
 def _run_start(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from service import iris
-from service.ingest.model import Caveat, Organisation, Relation, long_date
+from service.ingest.model import Caveat, Organisation, Relation, day_after, long_date
 from service.ingest.names import Life, plain_label
 from service.ingest.national import NHS_REFORM_ACT_2002
 from service.ingest.ods_common import Context
@@ -207,7 +207,46 @@ def sha2006_accountabilities(ctx: Context, pcts: dict[str, Span]) -> Triples:
             sources += [ctx.src("curated-pcts-2002-2006"), ctx.src("curated-shas-2002-2006")]
             sources.append(ctx.src("derived-epcmem-parent-transitions"))
         accountability(ctx, pct_iri(code), iris.org("sha", sha), dates, sources, caveat, None).add_to(g)
+    successor_shas(ctx, pcts, g)
     return g
+
+
+def successor_shas(ctx: Context, pcts: dict[str, Span], g: Triples) -> None:
+    """A PCT or care trust of 2006-13 dissolved before the ONS 2012 lookup answered to the SHA of the body
+    that all its GP practices moved to on the day after it ended (epcmem), where the lookup gives that one
+    SHA; a PCT of 2002-06 that lived past 2006-09-30 is treated alike."""
+    sha_of: dict[str, set[str]] = {}
+    for row in ctx.table("ons-pco12-sha12-lookup"):
+        sha_of.setdefault(row["PCO12CDO"], set()).add(row["SHA12CDO"])
+    moved: dict[tuple[str, str], set[str]] = {}
+    for row in ctx.table("derived-epcmem-parent-transitions"):
+        day = row["transition_date"]
+        moved.setdefault((row["from_parent_code"], f"{day[:4]}-{day[4:6]}-{day[6:]}"), set()).add(
+            row["to_parent_code"]
+        )
+    for code, span in sorted(pcts.items()):
+        dates = _clip(span, SHA_START, SHA_END)
+        interim = span.last == "2006-09-30"  # see _interim_sha
+        targets = moved.get((code, day_after(span.last or SHA_END)), set())
+        if code in sha_of or interim or not dates or len(targets) != 1:
+            continue
+        successor = next(iter(targets))
+        if len(sha_of.get(successor, ())) != 1:
+            continue
+        sha = next(iter(sha_of[successor]))
+        note = (
+            f"Inferred: dissolved before the ONS 2012 lookup; all its GP practices moved to {successor} on "
+            f"{day_after(span.last or SHA_END)} (ODS epcmem), which the lookup places under {sha}."
+        )
+        sources = [
+            ctx.src("ons-pco12-sha12-lookup"),
+            ctx.src("derived-epcmem-parent-transitions"),
+            ctx.src("derived-epcmem-parent-spans"),
+        ]
+        to = iris.org("sha", sha)
+        accountability(
+            ctx, pct_iri(code), to, dates, sources, Caveat("Medium", "Inferred", note), None
+        ).add_to(g)
 
 
 def straddling_note(others: list[str]) -> str:
