@@ -54,7 +54,7 @@ def parent_kind(code: str, hubs: set[str]) -> str:
             return "pct"
         if code[0] == "T":
             return "care-trust"
-        if code[0] in "67":
+        if code[0] in "67" and code[1].isalpha():  # 6A1 ... 7A7; 70F, 72Q ... are CCGs
             return "lhb"
         return "hub" if code in hubs else "ccg"
     raise ValueError(f"unexpected epcmem parent code {code!r}")
