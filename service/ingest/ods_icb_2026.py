@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from service import iris
-from service.ingest.model import ChangeEvent, Organisation
+from service.ingest.model import Caveat, ChangeEvent, Organisation
 from service.ingest.ods_common import Context
 from service.ingest.raw_files_present import sheet_key
 
@@ -93,11 +93,16 @@ def new_icb_nodes(ctx: Context, m: Mergers2026) -> list[Organisation]:
                 iri=iris.org("icb", code),
                 cls="IntegratedCareBoard",
                 label=name,
-                alt_labels=[name.replace("Integrated Care Board", "ICB")],
+                alt_labels=[name.replace("Integrated Care Board", "ICB"), code],
                 sources=m.sources(ctx),
-                ods=code,
                 founded=FIRST_DAY,
                 end_status="Current",
+                caveat=Caveat(
+                    "High",
+                    "Stated",
+                    f"ODS code {code} (a five-character code, ODS succession records); not given as "
+                    "nhs:odsCode because the shapes accept only the three-character Q codes of 2022.",
+                ),
             )
         )
     return out
@@ -136,8 +141,8 @@ def merger_events(ctx: Context, m: Mergers2026, label_of: dict[str, str]) -> lis
             sources=m.sources(ctx),
             originals=[iris.org("icb", c) for c in sorted(m.closed_icbs)] + [iris.org("icb", GAINING_ICB)],
             results=[iris.org("icb", c) for c in sorted(m.new_icbs)] + [iris.org("icb", GAINING_ICB)],
-            description=f"Twelve ICBs legally closed on 31 March 2026 and six new ICBs began on 1 April 2026. "
-            f"{GAINING_ICB} (NHS Hampshire and Isle of Wight) kept its code and gained 101 LSOAs of "
+            description="Twelve ICBs legally closed on 31 March 2026 and six new ICBs began on 1 April "
+            f"2026. {GAINING_ICB} (NHS Hampshire and Isle of Wight) kept its code and gained 101 LSOAs of "
             f"{frimley} (NHS Frimley), which joined its sub-ICB location D9Y0V.",
         )
     )

@@ -6,10 +6,10 @@ from service import iris
 from service.ingest.model import Caveat, ChangeEvent, Organisation, day_before
 from service.ingest.national import HCA_2022, SI_2022_634, WAVE_2022
 from service.ingest.ods_ccgs import CCG_END, Ccg
-from service.ingest.ods_common import NHS_CB, Context, runs_by_value, title_case
+from service.ingest.ods_common import NHS_CB, Context, runs_by_value
 from service.ingest.ods_icb_2026 import GAINING_ICB, LAST_DAY, Mergers2026, new_icb_nodes
-from service.ingest.ods_sub_icbs import SubIcb, new_thames_valley_node, sub_icb_node
 from service.ingest.ods_nhse import Unit, relation
+from service.ingest.ods_sub_icbs import SubIcb, new_thames_valley_node, sub_icb_node
 from service.ingest.turtle import Triples
 
 ICB_START = "2022-07-01"
@@ -30,7 +30,7 @@ def stp_nodes(ctx: Context, g: Triples) -> dict[str, str]:
     q_of = {r["STP20CD"]: r["STP20CDH"] for r in ctx.table("ons-stp20-nc")}
     names: dict[str, list[str]] = {}
     files: dict[str, list[str]] = {}
-    for key, _day, _ccg, gss_col, name_col in STP_LOOKUPS:
+    for key, _day, _ccg, gss_col, name_col in STP_LOOKUPS:  # oldest first
         for r in ctx.table(key):
             names.setdefault(r[gss_col], [])
             if r[name_col] not in names[r[gss_col]]:
@@ -48,8 +48,13 @@ def stp_nodes(ctx: Context, g: Triples) -> dict[str, str]:
             sources=sources,
             ods=code,
             gss=gss,
-            end_status="EndUnknown",
-            caveat=Caveat(note="Founding date not in the sources read; first listed by ONS in April 2017."),
+            dissolved=stp_end(files[gss]),
+            caveat=Caveat(
+                "Medium",
+                "Inferred",
+                "Founding date not in the sources read; first listed by ONS in "
+                "April 2017. " + stp_end_note(files[gss]),
+            ),
         )
         node.add_to(g)
         ctx.short[node.iri] = names[gss][-1]
@@ -62,10 +67,35 @@ def stp_nodes(ctx: Context, g: Triples) -> dict[str, str]:
             alt_labels=[r["ICS19NM"]],
             sources=[ctx.src("ons-ics19-nc")],
             gss=r["ICS19CD"],
-            end_status="EndUnknown",
-            caveat=Caveat(note="A first-wave integrated care system as listed by ONS in December 2019."),
+            dissolved=CCG_END,
+            caveat=Caveat(
+                "Medium",
+                "Inferred",
+                "A first-wave integrated care system as listed by ONS in December 2019. No source read gives "
+                "its end as a non-statutory system; it cannot have lasted past 30 June 2022, the day before "
+                "ICBs made every integrated care system statutory (Health and Care Act 2022).",
+            ),
         ).add_to(g)
     return iri_of
+
+
+def stp_end(files: list[str]) -> str:
+    """The last day an STP can have existed: 30 June 2022 if ONS lists it in April 2020 (the STP became the
+    integrated care system of the ICB with its codes on 1 July 2022), else the day before the first April
+    lookup that no longer lists it."""
+    keys = [key for key, *_ in STP_LOOKUPS]
+    last = max(keys.index(k) for k in files)
+    return CCG_END if last == len(keys) - 1 else day_before(STP_LOOKUPS[last + 1][1])
+
+
+def stp_end_note(files: list[str]) -> str:
+    end = stp_end(files)
+    if end == CCG_END:
+        return (
+            "Its end: the day before its ICB was established (1 July 2022, Health and Care Act 2022), the "
+            "STP becoming that ICB's integrated care system."
+        )
+    return f"Not in the next ONS lookup: it ended by {end}; no source read gives the day."
 
 
 def partnerships(ctx: Context, g: Triples, ccgs: dict[str, Ccg], stps: dict[str, str]) -> None:
@@ -119,8 +149,7 @@ def icb_nodes(ctx: Context, g: Triples, m: Mergers2026) -> dict[str, Unit]:
     for node in [*nodes, *new_icb_nodes(ctx, m)]:
         node.add_to(g)
         ctx.short[node.iri] = node.label.replace("Integrated Care Board", "ICB")
-        assert node.ods is not None and node.founded is not None
-        units[node.ods] = Unit(node.iri, node.founded, node.dissolved)
+        units[node.iri.rsplit("/", 1)[-1]] = Unit(node.iri, node.founded, node.dissolved)
         law = HCA_2022 if node.founded == ICB_START else None
         dates = (node.founded, node.dissolved)
         relation(ctx, "Accountability", node.iri, NHS_CB, dates, node.sources, None, law).add_to(g)

@@ -7,10 +7,11 @@ day.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from service import iris
-from service.ingest.model import NHS, Caveat, Organisation, Relation, day_before, long_date
+from service.ingest.model import Caveat, Organisation, Relation, day_before, long_date
 from service.ingest.ods_common import EPCMEM_DATE, Context, ods_date, title_case
 from service.ingest.ods_lifetimes import Lifetimes, earliest_founding, within_lifetime
 from service.ingest.ods_present import GP_SETTINGS, LATEST
@@ -18,6 +19,7 @@ from service.ingest.raw_files_present import EPRACCUR_RELEASES, epraccur_key
 from service.ingest.turtle import Triples
 
 EPCMEM = "ods-epcmem-2019-08"
+PRACTICE_CODE = re.compile(r"^([A-Z][0-9]{5}|[A-Z]{3}[0-9]{3})$")
 # oldest first: the latest file that lists a code wins
 SNAPSHOTS = ("ods-epraccur-2016-02", "ods-epraccur-2019-10", *(epraccur_key(r) for r in EPRACCUR_RELEASES))
 
@@ -79,6 +81,8 @@ def read_practices(ctx: Context) -> dict[str, PracticeRecord]:
     found: dict[str, PracticeRecord] = {}
     for key in SNAPSHOTS:
         for row in ctx.rows(key):
+            if not PRACTICE_CODE.match(row[0]):  # one odd code (K0E995) in 2026-02
+                continue
             name = row[1].strip()
             setting = "4" if row[25].strip() in GP_SETTINGS else row[25].strip()
             found[row[0]] = PracticeRecord(row[0], name, ods_date(row[10]), ods_date(row[11]), setting, key)
@@ -94,12 +98,12 @@ def practice_node(
     iri = iris.org("practice", code)
     sources = [ctx.src(EPCMEM)] if epcmem else []
     if rec is None:
-        note = (
+        unknown_note = (
             "Not in any ODS epraccur file read (2016-02, 2019-10, 2021-11 to 2026-02): listed only in "
             "epcmem, whose members are GP practices; name and prescribing setting unknown."
         )
         if last_end:
-            note += (
+            unknown_note += (
                 f" No source gives its closure: its last membership ended on {long_date(last_end)}, taken "
                 "as the last day it can have existed (a practice always has a commissioner in ODS)."
             )
@@ -113,12 +117,13 @@ def practice_node(
             founded=first_join,
             dissolved=last_end,
             end_status="EndUnknown" if last_end else "Current",
-            caveat=Caveat("Medium", "Inferred", note),
+            caveat=Caveat("Medium", "Inferred", unknown_note),
         )
     founded, note = earliest_founding(rec.opened, first_join)
-    dissolved, end_status = rec.closed, None
+    dissolved: str | None = rec.closed
+    end_status: str | None = None
     if rec.closed is None and rec.snapshot != LATEST:
-        dissolved, end_status = last_day_before_next(rec.snapshot), "EndUnknown"
+        dissolved = last_day_before_next(rec.snapshot)
         note = (
             f"{note or ''} Open in {rec.snapshot} but not listed in the next ODS epraccur file read, "
             f"with no close date: it closed by {long_date(dissolved)}, the last day of that file's month."
@@ -191,7 +196,7 @@ def practices_graphs(
     starts = start_days(memberships)
     ends: dict[str, list[str | None]] = {}
     for m in memberships:
-        kind = parent_kind(m.parent, hubs)
+        kind = parent_kind(m.parent, hubs) if m.source == EPCMEM else "ccg"  # snapshot rows: CCGs only
         rel = membership_relation(ctx, m, iris.org(kind, m.parent))
         for kept in within_lifetime(ctx, rel, lives, next_start(m, starts)):
             closed = clipped_to_closure(ctx, kept, records.get(m.practice))
@@ -202,9 +207,6 @@ def practices_graphs(
         last_end = None if None in ends.get(code, [None]) else max(e for e in ends[code] if e)
         node = practice_node(ctx, code, records.get(code), first_join.get(code), last_end)
         node.add_to(wales if is_welsh_practice(code) else england)
-        if node.dissolved and node.end_status == "EndUnknown":
-            england_or_wales = wales if is_welsh_practice(code) else england
-            england_or_wales.add(node.iri, NHS + "endStatus", NHS + "EndUnknown")
     return england, wales
 
 
@@ -235,7 +237,9 @@ def clipped_to_closure(ctx: Context, rel: Relation, rec: PracticeRecord | None) 
     if rel.start and rel.start > rec.closed:
         return None
     note = f"The practice closed on {long_date(rec.closed)} (ODS epraccur), so the membership ends then."
-    rel.caveat = Caveat("Medium", "Inferred", f"{rel.caveat.note} {note}" if rel.caveat and rel.caveat.note else note)
+    rel.caveat = Caveat(
+        "Medium", "Inferred", f"{rel.caveat.note} {note}" if rel.caveat and rel.caveat.note else note
+    )
     rel.end, rel.end_status = rec.closed, None
     rel.label = rel.label.rsplit(" to ", 1)[0] + f" to {long_date(rec.closed)}"
     rel.sources = sorted({*rel.sources, ctx.src(rec.snapshot)})

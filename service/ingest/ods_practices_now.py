@@ -42,7 +42,9 @@ def ccg_rows(stints: dict[str, list[Stint]], ccgs: set[str]) -> list[Membership]
     return out
 
 
-def sub_icb_graph(ctx: Context, stints: dict[str, list[Stint]], sub_icbs: set[str], m: Mergers2026) -> Triples:
+def sub_icb_graph(
+    ctx: Context, stints: dict[str, list[Stint]], sub_icbs: set[str], m: Mergers2026
+) -> Triples:
     """Sub-ICB location memberships from 1 July 2022, with D4U1Y's end and its practices' moves."""
     g = Triples()
     for _code, practice_stints in sorted(stints.items()):
@@ -75,4 +77,3 @@ def frimley_moves(ctx: Context, rel: Relation, last: Stint, m: Mergers2026) -> l
         "Moved from D4U1Y on 1 April 2026 (ODS ICB mergers change summary, GP Practice Moves sheet).",
     )
     return [rel, moved]
-

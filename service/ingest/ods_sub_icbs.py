@@ -81,7 +81,9 @@ def accountable(
         "dated from 1 July 2022 (or the sub-ICB location's start) to 31 March 2026 where the ICB changed "
         "(ODS ICB mergers change summary), else open."
     )
-    rel = relation(ctx, "Accountability", body, icb.iri, dates, sorted(set(sources)), Caveat("High", "Stated", note))
+    rel = relation(
+        ctx, "Accountability", body, icb.iri, dates, sorted(set(sources)), Caveat("High", "Stated", note)
+    )
     if rel.end is None:
         rel.end_status = "Current"
     rel.add_to(g)
@@ -99,8 +101,10 @@ def earlier_name(ctx: Context, g: Triples, body: str, name: str) -> None:
     g.add(
         node,
         PREFIXES["skos"] + "editorialNote",
-        en("The name ONS gives in July 2022 and ODS in December 2025; replaced on 1 April 2026 (ODS ICB "
-           "mergers change summary)."),
+        en(
+            "The name ONS gives in July 2022 and ODS in December 2025; replaced on 1 April 2026 (ODS ICB "
+            "mergers change summary)."
+        ),
     )
     cite(g, node, [ctx.src(LOC22), ctx.src(ECCG), ctx.src("ods-icb-mergers-2026")])
 

@@ -23,7 +23,12 @@ _EPRACCUR_DESC = (
 
 # (key, file name, release, upstream repository @ commit / path)
 _EPRACCUR = (
-    ("2021-11", "OliviaKBryant/lshtm-data-challenge", "c1942201b980d9a4b9f12749122a74dfeaaa5f35", "data/epraccur.csv"),
+    (
+        "2021-11",
+        "OliviaKBryant/lshtm-data-challenge",
+        "c1942201b980d9a4b9f12749122a74dfeaaa5f35",
+        "data/epraccur.csv",
+    ),
     ("2023-02", "psychty/child_immunisations", "8c27b310f15dae0ae66b8d85da1db7acda55bc42", "epraccur.csv"),
     (
         "2023-12",
@@ -31,8 +36,18 @@ _EPRACCUR = (
         "f28ce2e81a08b5b1662095bf56c77614d32e6c15",
         "data/epraccur.csv",
     ),
-    ("2024-05", "andersthemagi/general-pervasive", "94220f2ea2a04421773a2f7fb79704d466616982", "epraccur.csv"),
-    ("2025-04", "jscuffell/practice_website_test", "43f2b76e22136bda395eeb92ec47f8bd0ff44130", "epraccur.csv"),
+    (
+        "2024-05",
+        "andersthemagi/general-pervasive",
+        "94220f2ea2a04421773a2f7fb79704d466616982",
+        "epraccur.csv",
+    ),
+    (
+        "2025-04",
+        "jscuffell/practice_website_test",
+        "43f2b76e22136bda395eeb92ec47f8bd0ff44130",
+        "epraccur.csv",
+    ),
     ("2025-09", "Priyanshpaila/Uk_frontend", "bf618d7775d7c78c2c347837b677433a60602cfb", "data/epraccur.csv"),
     (
         "2026-02",
@@ -50,7 +65,7 @@ def epraccur_key(release: str) -> str:
 
 
 def _epraccur_entries() -> list[tuple[str, str, str, str, str | None, str, str]]:
-    out = []
+    out: list[tuple[str, str, str, str, str | None, str, str]] = []
     for release, repo, commit, path in _EPRACCUR:
         out.append(
             (
@@ -60,8 +75,12 @@ def _epraccur_entries() -> list[tuple[str, str, str, str, str | None, str, str]]
                 _NHSE,
                 release,
                 f"{_GH}{repo}/blob/{commit}/{path}",
-                _EPRACCUR_DESC + (" Newer ODS export format: status ACTIVE/INACTIVE/DORMANT, role codes in "
-                "column 26." if release == "2026-02" else ""),
+                _EPRACCUR_DESC
+                + (
+                    " Newer ODS export format: status ACTIVE/INACTIVE/DORMANT, role codes in column 26."
+                    if release == "2026-02"
+                    else ""
+                ),
             )
         )
     return out
@@ -120,7 +139,8 @@ PRESENT_FILES: list[tuple[str, str, str, str, str | None, str, str]] = [
         "2022-07",
         _GH + "craig-shenton/cqc-icb-lookup/blob/2415e278a01b08befd10ad28dc9d20d0d878830f/"
         "data/LOC22_ICB22_NHSER22_EN_LU.csv",
-        "The 106 sub-ICB locations (E38 and ODS codes) with their ICB (E54, Q code) and region (E40, Y code).",
+        "The 106 sub-ICB locations (E38 and ODS codes) with their ICB (E54, Q code) and region "
+        "(E40, Y code).",
     ),
 ]
 
