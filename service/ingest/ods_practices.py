@@ -8,6 +8,7 @@ day.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service import iris
@@ -183,7 +184,7 @@ def membership_relation(ctx: Context, m: Membership, parent: str) -> Relation:
 
 
 def practices_graphs(
-    ctx: Context, hubs: set[str], lives: Lifetimes, snapshot_rows: list[Membership]
+    ctx: Context, hubs: set[str], lives: Lifetimes, snapshot_rows: Sequence[Membership] = ()
 ) -> tuple[Triples, Triples]:
     """(English practices and memberships, Welsh practices and their Welsh memberships); `snapshot_rows`:
     the CCG memberships that the epraccur snapshots of 2021-2026 add (see `with_snapshot_rows`)."""
@@ -210,7 +211,7 @@ def practices_graphs(
     return england, wales
 
 
-def with_snapshot_rows(memberships: list[Membership], extra: list[Membership]) -> list[Membership]:
+def with_snapshot_rows(memberships: list[Membership], extra: Sequence[Membership]) -> list[Membership]:
     """epcmem's memberships and the later ones of the epraccur snapshots: a snapshot row is added where it
     starts after the practice's last epcmem membership in another parent, which then ends the day before
     (epcmem is of August 2019; a move after it shows only in the later files)."""
