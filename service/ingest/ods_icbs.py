@@ -124,6 +124,12 @@ def partnerships(ctx: Context, g: Triples, ccgs: dict[str, Ccg], stps: dict[str,
             ).add_to(g)
 
 
+QRL_NOTE = (
+    "Its area changed on 1 April 2026: it kept its code and name and gained 101 LSOAs of the former NHS "
+    "Frimley ICB, which joined its sub-ICB location D9Y0V (ODS ICB mergers change summary)."
+)
+
+
 def icb_nodes(ctx: Context, g: Triples, m: Mergers2026) -> dict[str, Unit]:
     """The 42 ICBs of ONS (December 2024), the 12 closed on 31 March 2026 with their end, and the six new
     ICBs of 1 April 2026; each accountable to NHS England for its life."""
@@ -144,6 +150,7 @@ def icb_nodes(ctx: Context, g: Triples, m: Mergers2026) -> dict[str, Unit]:
                 founded=ICB_START,
                 dissolved=LAST_DAY if closed else None,
                 end_status=None if closed else "Current",
+                caveat=Caveat("High", "Stated", QRL_NOTE) if code == GAINING_ICB else None,
             )
         )
     for node in [*nodes, *new_icb_nodes(ctx, m)]:
