@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from service import iris
-from service.ingest.model import Caveat, Organisation, Relation, long_date
+from service.ingest.model import Caveat, KnownGap, Organisation, Relation, day_after, day_before, long_date
 from service.ingest.ods_common import NHS_CB, Context, ods_date, title_case
 from service.ingest.turtle import Triples
 
@@ -202,7 +202,25 @@ def local_office_nodes(ctx: Context, g: Triples, regions: dict[str, Unit]) -> di
         relation(
             ctx, "Accountability", node.iri, region.iri, within(region, founded, closed), sources
         ).add_to(g)
+        if region.dissolved and closed and region.dissolved < closed:
+            regionless_gap(ctx, node, region, closed).add_to(g)
     return units
+
+
+def regionless_gap(ctx: Context, office: Organisation, region: Unit, closed: str) -> KnownGap:
+    """The span in which a local office outlived its region and no source read names its next region."""
+    start = day_after(region.dissolved or closed)
+    return KnownGap(
+        iri=iris.gap(office.iri, "AccountabilityUnknown", start),
+        body=office.iri,
+        kind="AccountabilityUnknown",
+        label=f"{office.label}: accountable to an unknown region, {long_date(start)} to {long_date(closed)}",
+        description=f"Its region ({ctx.label_of(region.iri)}) ended by {long_date(day_before(start))}; no "
+        "source read says which of the seven regions of April 2019 it then answered to.",
+        start=start,
+        end=closed,
+        sources=[ctx.src("ods-eauth-2018-11"), ctx.src("ons-nhser19-nc")],
+    )
 
 
 # Local offices open in ODS eauth 2018-11: ODS epraccur 2019-10 still names them as the higher level of open

@@ -154,3 +154,33 @@ def test_committed_practice_memberships_never_overlap(committed: OxigraphStore) 
         if d[-1][1] == "9999-12-31" and "/practice/W" not in p
     }
     assert open_parents == {"sub-icb-location", "hub"}
+
+
+@pytest.fixture(scope="module")
+def national() -> OxigraphStore:
+    store = OxigraphStore.in_memory()
+    for stem in ("icbs", "nhs-england"):
+        store.load_file(TTL / f"{stem}.ttl", iris.graph(stem))
+    return store
+
+
+def test_no_past_unit_reads_as_open(national: OxigraphStore) -> None:
+    open_ended = rows(
+        national,
+        """SELECT ?o WHERE { GRAPH ?g { ?o nhs:endStatus nhs:EndUnknown ; schema:foundingDate ?f .
+        FILTER NOT EXISTS { ?o schema:dissolutionDate ?d } } }""",
+    )
+    unbounded = rows(
+        national,
+        """SELECT ?o WHERE { GRAPH ?g { ?o a ?c . VALUES ?c { nhs:NHSEnglandRegion nhs:LocalOffice
+        nhs:SustainabilityAndTransformationPartnership nhs:IntegratedCareSystem }
+        FILTER NOT EXISTS { ?o schema:dissolutionDate ?d }
+        FILTER NOT EXISTS { ?o nhs:endStatus nhs:Current } } }""",
+    )
+    assert open_ended == [] and unbounded == []
+
+
+def test_seven_regions_from_april_2019(national: OxigraphStore) -> None:
+    # ONS lists seven NHS England regions in April 2019 (NHSER19): the older North and Midlands and East
+    # regions must not still be alive then.
+    assert alive(national, "NHSEnglandRegion", "2019-04-01") == 7
