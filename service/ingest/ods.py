@@ -3,7 +3,10 @@
 `convert(source)` reads the shared folder and returns the triples of each output file stem; the pipeline
 writes each to data/ttl/{stem}.ttl. The rules chosen where the sources need reading are documented in the
 modules: the epcmem end-date convention (ods_practices), the predecessor threshold (ods_events), the
-straddling PCTs (ods_pcts), Wales (ods_practices: Welsh bodies and W-coded practices go to "wales").
+straddling PCTs (ods_pcts), Wales (ods_practices: Welsh bodies and W-coded practices go to "wales"), the
+epraccur snapshots of 2021-2026 (ods_present, ods_practices_now: practices' CCGs to 30 June 2022 and sub-ICB
+locations from 1 July 2022), the ICB mergers of 1 April 2026 (ods_icb_2026) and the sub-ICB locations' ICB
+and names over time (ods_sub_icbs).
 """
 
 from __future__ import annotations
