@@ -3,7 +3,10 @@
 `convert(source)` reads the shared folder and returns the triples of each output file stem; the pipeline
 writes each to data/ttl/{stem}.ttl. The rules chosen where the sources need reading are documented in the
 modules: the epcmem end-date convention (ods_practices), the predecessor threshold (ods_events), the
-straddling PCTs (ods_pcts), Wales (ods_practices: Welsh bodies and W-coded practices go to "wales").
+straddling PCTs (ods_pcts), Wales (ods_practices: Welsh bodies and W-coded practices go to "wales"), the
+epraccur snapshots of 2021-2026 (ods_present, ods_practices_now: practices' CCGs to 30 June 2022 and sub-ICB
+locations from 1 July 2022), the ICB mergers of 1 April 2026 (ods_icb_2026) and the sub-ICB locations' ICB
+and names over time (ods_sub_icbs).
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from service.ingest import (
     ods_ccgs,
     ods_events,
     ods_events_ccg,
+    ods_icb_2026,
     ods_icbs,
     ods_lifetimes,
     ods_nhse,
     ods_pcts,
     ods_practices,
+    ods_practices_now,
 )
 from service.ingest.ods_ccgs import Ccg
 from service.ingest.ods_common import Context, ods_date, sources_graph
@@ -58,13 +63,19 @@ def convert(source: pathlib.Path) -> dict[str, Triples]:
     ccg_graph = ods_ccgs.ccg_nodes(ctx, ccgs)
     icbs = Triples()
     stps = ods_icbs.stp_nodes(ctx, icbs)
-    icb_units = ods_icbs.icb_nodes(ctx, icbs)
-    ods_icbs.sub_icb_nodes(ctx, icbs, ccgs, icb_units, stps)
+    mergers = ods_icb_2026.read_mergers(ctx)
+    icb_units = ods_icbs.icb_nodes(ctx, icbs, mergers)
+    sub_icbs = ods_icbs.sub_icb_nodes(ctx, icbs, ccgs, icb_units, stps, mergers)
+    for event in ods_icb_2026.merger_events(ctx, mergers, ctx.short):
+        event.add_to(icbs)
     ods_icbs.partnerships(ctx, ccg_graph, ccgs, stps)
     events = ods_events.transition_events(ctx, lives_of(spans, ccgs), hubs)
     late = ods_events_ccg.late_mergers(ctx, ccgs)
     lives = Lifetimes(ods_lifetimes.parents_of(parent_ends(ctx, ccgs), [*events["ccgs"], *late]))
-    practices, wales = ods_practices.practices_graphs(ctx, hubs, lives)
+    stints = ods_practices_now.english_stints(ctx)
+    snapshot_rows = ods_practices_now.ccg_rows(stints, set(ccgs))
+    practices, wales = ods_practices.practices_graphs(ctx, hubs, lives, snapshot_rows)
+    practices.extend(ods_practices_now.sub_icb_graph(ctx, stints, sub_icbs, mergers))
     out = {
         "practices": practices,
         "wales": merge(wales_bodies, wales),

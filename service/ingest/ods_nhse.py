@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from service import iris
-from service.ingest.model import Caveat, Organisation, Relation, long_date
+from service.ingest.model import Caveat, KnownGap, Organisation, Relation, day_after, day_before, long_date
 from service.ingest.ods_common import NHS_CB, Context, ods_date, title_case
 from service.ingest.turtle import Triples
 
@@ -14,6 +14,17 @@ LO_START = "2015-04-01"
 # The ONS 2013 commissioning regions (E40) and the ODS codes of the same regions.
 REGION_2013 = {"E40000001": "Y54", "E40000002": "Y55", "E40000003": "Y56", "E40000004": "Y57"}
 NHSER19_GONE = ("Y54", "Y55")  # in ODS eauth 2018-11, not in ONS NHSER19
+# The last day Y54/Y55 can have existed: ONS lists the seven regions of 1 April 2019 without them, and no
+# practice open in ODS epraccur 2019-10 names them. No source read gives the day itself.
+NHSER19_START = "2019-04-01"
+GONE_BY = "2019-03-31"
+GONE_NOTE = (
+    "Open in ODS eauth (November 2018) but not among the seven ONS regions of April 2019 (NHS England and "
+    "NHS Improvement's joint regional teams replaced the North and Midlands and East regions by the end of "
+    "2018-19, https://www.hsj.co.uk/policy-and-regulation/seven-regional-teams-will-be-locus-of-decision-"
+    "making/7022488.article); no practice open in ODS epraccur 2019-10 names it. Its last day is no later "
+    "than 31 March 2019; no source read gives the day."
+)
 
 
 @dataclass(frozen=True)
@@ -70,13 +81,17 @@ def region_nodes(ctx: Context, g: Triples) -> dict[str, Unit]:
     units: dict[str, Unit] = {}
     ons = {r["NHSER19CDH"]: r for r in ctx.table("ons-nhser19-nc")}
     eauth = {r[0]: r for r in ctx.rows("ods-eauth-2018-11") if r[0].startswith("Y")}
+    gss_2013 = {code: gss for gss, code in REGION_2013.items()}
     for code in sorted(set(ons) | set(eauth)):
-        sources, alts, gss, note = [], [], None, None
+        sources, alts, note = [], [], None
+        gss = None if code in ons else gss_2013.get(code)
         founded = dissolved = None
         if code in eauth:
             row = eauth[code]
             label, founded, dissolved = title_case(row[1]), ods_date(row[10]), ods_date(row[11])
             sources.append(ctx.src("ods-eauth-2018-11"))
+        if gss:
+            sources.append(ctx.src("ons-ccg13-nhsat13-lookup"))
         if code in ons:
             gss = ons[code]["NHSER19CD"]
             alts.append(ons[code]["NHSER19NM"])
@@ -84,9 +99,11 @@ def region_nodes(ctx: Context, g: Triples) -> dict[str, Unit]:
             if code not in eauth:
                 label = f"{ons[code]['NHSER19NM']} (NHS England region)"
                 note = "Founding date not in the sources read; first listed by ONS in April 2019."
-        end = None if dissolved else ("EndUnknown" if code in NHSER19_GONE else "Current")
+                founded = NHSER19_START
+        end = None if dissolved else "Current"
         if code in NHSER19_GONE:
-            note = "Open in ODS eauth 2018-11 but not among the ONS regions of April 2019: ended in between."
+            note, dissolved, end = GONE_NOTE, GONE_BY, None
+            sources += [ctx.src("ons-nhser19-nc"), ctx.src("ods-epraccur-2019-10")]
         node = Organisation(
             iri=iris.org("region", code),
             cls="NHSEnglandRegion",
@@ -154,10 +171,15 @@ def local_office_nodes(ctx: Context, g: Triples, regions: dict[str, Unit]) -> di
                 f"ODS gives {opened}, the opening of the area team with the same code; "
                 f"local offices began {LO_START}."
             )
+        if closed is None:
+            closed = OFFICES_GONE_BY
+            note = f"{note} {OFFICES_NOTE}" if note else OFFICES_NOTE
         label = ons[code]["NHSRLO18NM"] if code in ons else title_case(row[1])
         sources = [ctx.src("ods-eauth-2018-11")] + (
             [ctx.src("ons-ccg18-nhsrlo18-lookup")] if code in ons else []
         )
+        if closed == OFFICES_GONE_BY:
+            sources += [ctx.src("ods-epraccur-2019-10"), ctx.src("ods-epraccur-2021-11")]
         region = regions[row[2]]
         node = Organisation(
             iri=iris.org("local-office", code),
@@ -169,9 +191,10 @@ def local_office_nodes(ctx: Context, g: Triples, regions: dict[str, Unit]) -> di
             sources=sources,
             founded=founded,
             dissolved=closed,
-            end_status=None if closed else "EndUnknown",
             unit_of=region.iri,
-            caveat=Caveat("Medium", "Inferred", note) if note else None,
+            caveat=Caveat("Low" if closed == OFFICES_GONE_BY else "Medium", "Inferred", note)
+            if note
+            else None,
         )
         node.add_to(g)
         ctx.short[node.iri] = label
@@ -179,8 +202,36 @@ def local_office_nodes(ctx: Context, g: Triples, regions: dict[str, Unit]) -> di
         relation(
             ctx, "Accountability", node.iri, region.iri, within(region, founded, closed), sources
         ).add_to(g)
+        if region.dissolved and closed and region.dissolved < closed:
+            regionless_gap(ctx, node, region, closed).add_to(g)
     return units
 
+
+def regionless_gap(ctx: Context, office: Organisation, region: Unit, closed: str) -> KnownGap:
+    """The span in which a local office outlived its region and no source read names its next region."""
+    start = day_after(region.dissolved or closed)
+    return KnownGap(
+        iri=iris.gap(office.iri, "AccountabilityUnknown", start),
+        body=office.iri,
+        kind="AccountabilityUnknown",
+        label=f"{office.label}: accountable to an unknown region, {long_date(start)} to {long_date(closed)}",
+        description=f"Its region ({ctx.label_of(region.iri)}) ended by {long_date(day_before(start))}; no "
+        "source read says which of the seven regions of April 2019 it then answered to.",
+        start=start,
+        end=closed,
+        sources=[ctx.src("ods-eauth-2018-11"), ctx.src("ons-nhser19-nc")],
+    )
+
+
+# Local offices open in ODS eauth 2018-11: ODS epraccur 2019-10 still names them as the higher level of open
+# practices; epraccur 2021-11 names STPs there and no open practice names a local office. No source read
+# gives their end: the last day of November 2021 is the latest they can have lasted as ODS shows them.
+OFFICES_GONE_BY = "2021-11-30"
+OFFICES_NOTE = (
+    "No source read gives its end: ODS epraccur 2019-10 names it as the higher level of open practices, "
+    "epraccur 2021-11 names STPs there instead; 30 November 2021 is the last day it can have lasted as ODS "
+    "shows it."
+)
 
 HUB_FILES = ("ods-eccg-2016-02", "ods-eccg-2018-11", "ods-eccg-2025-12")  # oldest first: the latest wins
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from service import iris
 from service.ingest.model import OGL, Source
+from service.ingest.raw_files_present import PRESENT_FILES
 from service.ingest.turtle import Triples
 
 _OP = "https://github.com/ebmdatalab/openprescribing/blob/"
@@ -352,6 +353,7 @@ FILES: dict[str, RawFile] = {
             "",
             "The 28 SHAs of 2002-2006 and their 2006 successors.",
         ),
+        *(_f(*entry) for entry in PRESENT_FILES),
     )
 }
 
