@@ -32,6 +32,7 @@ KINDS = {
     "care-trust": "care trust",
     "ccg": "clinical commissioning group",
     "lhb": "Welsh local health board",
+    "practice": "GP practice",
 }
 WELSH_GROUP = "Welsh local health group"  # an `lhb` code of five characters (1999-2003)
 DESCRIPTION = (

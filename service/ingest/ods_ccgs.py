@@ -239,7 +239,7 @@ def lancashire_office(ctx: Context, g: Triples) -> Unit:
     node = Organisation(
         iri=iris.org("local-office", "Q73"),
         cls="LocalOffice",
-        label="NHS England local office Q73 (name unknown)",
+        label="NHS England local office Q73",
         name_known=False,
         ods="Q73",
         founded=Q73[0],

@@ -93,15 +93,15 @@ def new_icb_nodes(ctx: Context, m: Mergers2026) -> list[Organisation]:
                 iri=iris.org("icb", code),
                 cls="IntegratedCareBoard",
                 label=name,
-                alt_labels=[name.replace("Integrated Care Board", "ICB"), code],
+                alt_labels=[name.replace("Integrated Care Board", "ICB")],
                 sources=m.sources(ctx),
+                ods=code,
                 founded=FIRST_DAY,
                 end_status="Current",
                 caveat=Caveat(
                     "High",
                     "Stated",
-                    f"ODS code {code} (a five-character code, ODS succession records); not given as "
-                    "nhs:odsCode because the shapes accept only the three-character Q codes of 2022.",
+                    f"ODS code {code}: the five-character form, from the ODS succession records.",
                 ),
             )
         )

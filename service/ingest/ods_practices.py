@@ -109,10 +109,10 @@ def practice_node(
                 f" No source gives its closure: its last membership ended on {long_date(last_end)}, taken "
                 "as the last day it can have existed (a practice always has a commissioner in ODS)."
             )
-        return Organisation(
+        node = Organisation(
             iri=iri,
             cls="GPPractice",
-            label=f"GP practice {code} (name unknown)",
+            label=f"GP practice {code}",
             sources=sources,
             ods=code,
             name_known=False,
@@ -121,6 +121,9 @@ def practice_node(
             end_status="EndUnknown" if last_end else "Current",
             caveat=Caveat("Medium", "Inferred", unknown_note),
         )
+        if first_join:  # always, for a practice known from epcmem alone
+            ctx.names.name_or_gap(node, "practice", code, Life(first_join, last_end))
+        return node
     founded, note = earliest_founding(rec.opened, first_join)
     dissolved: str | None = rec.closed
     end_status: str | None = None

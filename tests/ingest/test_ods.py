@@ -85,7 +85,7 @@ def test_practice_names_settings_and_unknowns(practice_graphs: tuple[Triples, Tr
     }
     assert got["P84001"] == ("GPPractice", "St. Mary's Medical Centre")  # the latest snapshot wins
     assert got["C12345"] == ("PrescribingCostCentre", "HMP Somewhere")
-    assert got["Y99999"] == ("GPPractice", "GP practice Y99999 (name unknown)")
+    assert got["Y99999"] == ("GPPractice", "GP practice Y99999")
     unknown = select(store, "SELECT ?p WHERE { ?p nhs:nameStatus nhs:NameUnknown }")
     assert [r["p"] for r in unknown] == [iris.org("practice", "Y99999")]
 
