@@ -537,6 +537,18 @@ MUTATIONS: list[tuple[str, str, str]] = [
         dele("<pct/5NT> schema:dissolutionDate ?d") + " ; " + ins("<pct/5NT> nhs:endStatus nhs:Current"),
     ),
     (
+        "SuccessionForwardShape",
+        "ccg/00L",
+        # The successor ends with its predecessor: contemporaries.
+        ins('<ccg/00L> schema:dissolutionDate "2013-03-31"^^xsd:date'),
+    ),
+    (
+        "SuccessionForwardShape",
+        "ccg/00L",
+        # The successor founded before its predecessor: backwards in time.
+        replace("<ccg/00L> schema:foundingDate", '"2013-04-01"^^xsd:date', '"2006-01-01"^^xsd:date'),
+    ),
+    (
         "ReplacesCycleShape",
         "ccg/00L pct/5NT",  # every body on the cycle is named
         ins("<pct/5NT> dcterms:replaces <ccg/00L>"),
