@@ -72,8 +72,11 @@ def convert(source: pathlib.Path) -> dict[str, Triples]:
     events = ods_events.transition_events(ctx, lives_of(spans, ccgs), hubs)
     late = ods_events_ccg.late_mergers(ctx, ccgs)
     lives = Lifetimes(ods_lifetimes.parents_of(parent_ends(ctx, ccgs), [*events["ccgs"], *late]))
-    stints = ods_practices_now.english_stints(ctx)
-    snapshot_rows = ods_practices_now.ccg_rows(stints, set(ccgs))
+    stints, welsh_stints = ods_practices_now.gp_stints(ctx)
+    snapshot_rows = [
+        *ods_practices_now.ccg_rows(stints, set(ccgs)),
+        *ods_practices_now.board_rows(welsh_stints),
+    ]
     practices, wales = ods_practices.practices_graphs(ctx, hubs, lives, snapshot_rows)
     practices.extend(ods_practices_now.sub_icb_graph(ctx, stints, sub_icbs, mergers))
     out = {

@@ -201,7 +201,7 @@ def practices_graphs(
     starts = start_days(memberships)
     ends: dict[str, list[str | None]] = {}
     for m in memberships:
-        kind = parent_kind(m.parent, hubs) if m.source == EPCMEM else "ccg"  # snapshot rows: CCGs only
+        kind = parent_kind(m.parent, hubs) if m.source == EPCMEM else snapshot_kind(m)
         rel = membership_relation(ctx, m, iris.org(kind, m.parent))
         for kept in within_lifetime(ctx, rel, lives, next_start(m, starts)):
             closed = clipped_to_closure(ctx, kept, records.get(m.practice))
@@ -213,6 +213,11 @@ def practices_graphs(
         node = practice_node(ctx, code, records.get(code), first_join.get(code), last_end)
         node.add_to(wales if is_welsh_practice(code) else england)
     return england, wales
+
+
+def snapshot_kind(m: Membership) -> str:
+    """The kind of a snapshot row's parent: a Welsh practice's health board, else a CCG."""
+    return "lhb" if is_welsh_practice(m.practice) else "ccg"
 
 
 def with_snapshot_rows(memberships: list[Membership], extra: Sequence[Membership]) -> list[Membership]:

@@ -21,13 +21,26 @@ from service.ingest.ods_present import (
 from service.ingest.turtle import Triples
 
 
-def english_stints(ctx: Context) -> dict[str, list[Stint]]:
-    """English GP practice code -> its stints (Welsh practices and other prescribing settings left out)."""
-    out = {}
+def gp_stints(ctx: Context) -> tuple[dict[str, list[Stint]], dict[str, list[Stint]]]:
+    """GP practice code -> its stints: (English practices, Welsh practices); other settings left out."""
+    english, welsh = {}, {}
     for code, sightings in sorted(read_sightings(ctx).items()):
         if is_english_gp(sightings):
-            out[code] = stints_of(sightings)
-    return out
+            english[code] = stints_of(sightings)
+        elif sightings[-1].is_gp:
+            welsh[code] = stints_of(sightings)
+    return english, welsh
+
+
+def board_rows(stints: dict[str, list[Stint]]) -> list[Membership]:
+    """Each Welsh practice's health board (7A1-7A7) in the snapshots, as membership rows: they date the
+    practices that opened after epcmem's last day (August 2019), which no other file places."""
+    return [
+        Membership(code, stint.parent, stint.start, stint.end, stint.sources[0])
+        for code, practice_stints in sorted(stints.items())
+        for stint in practice_stints
+        if stint.parent.startswith("7A")
+    ]
 
 
 def ccg_rows(stints: dict[str, list[Stint]], ccgs: set[str]) -> list[Membership]:

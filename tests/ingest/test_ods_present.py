@@ -33,7 +33,7 @@ def rows(store: OxigraphStore, query: str) -> list[dict[str, str]]:
 
 @pytest.fixture
 def stints() -> dict[str, list[ods_present.Stint]]:
-    return ods_practices_now.english_stints(Context(FIXTURES))
+    return ods_practices_now.gp_stints(Context(FIXTURES))[0]
 
 
 def test_stints_follow_join_and_close_dates(stints: dict[str, list[ods_present.Stint]]) -> None:
