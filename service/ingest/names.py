@@ -33,6 +33,7 @@ KINDS = {
     "ccg": "clinical commissioning group",
     "lhb": "Welsh local health board",
     "practice": "GP practice",
+    "local-office": "NHS England local office",
 }
 WELSH_GROUP = "Welsh local health group"  # an `lhb` code of five characters (1999-2003)
 DESCRIPTION = (

@@ -252,6 +252,7 @@ def lancashire_office(ctx: Context, g: Triples) -> Unit:
         ],
         caveat=Caveat("Low", "Inferred", Q73_NOTE),
     )
+    ctx.names.name_or_gap(node, "local-office", "Q73", Life(*Q73))
     node.add_to(g)
     ctx.short[node.iri] = "local office Q73"
     unit = Unit(node.iri, *Q73)

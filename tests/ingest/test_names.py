@@ -155,7 +155,7 @@ def test_every_name_in_the_repository_file_cites_a_page_and_says_how_it_was_matc
 @pytest.fixture(scope="module")
 def committed() -> OxigraphStore:
     store = OxigraphStore.in_memory()
-    for stem in ("pcgs", "pcts", "ccgs", "wales", "names"):
+    for stem in ("pcgs", "pcts", "ccgs", "wales", "practices", "names"):
         store.load_file(TTL / f"{stem}.ttl", iris.graph(stem))
     return store
 
