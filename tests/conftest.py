@@ -1,4 +1,5 @@
 """Shared fixtures. Each area keeps its own in a module of its own, imported here in one line."""
 
+from tests.cli_fixtures import project  # noqa: F401
 from tests.pages_fixtures import app, client  # noqa: F401
 from tests.sparql_fixtures import sparql_app, sparql_client, sparql_server  # noqa: F401

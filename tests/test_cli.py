@@ -9,17 +9,6 @@ import pytest
 
 from service.cli import main
 
-MINI = Path(__file__).parent / "data" / "mini"
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(MINI, root)
-    monkeypatch.setenv("NHSKG_ROOT", str(root))
-    monkeypatch.setenv("NHSKG_CACHE_DIR", str(tmp_path / "cache"))
-    return root
-
 
 def _broken(root: Path) -> Path:
     path = root / "broken.ttl"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -28,7 +27,6 @@ from tests.pages_fixtures import fixture_store
 
 HERE = Path(__file__).parent
 HISTORY = HERE / "data" / "coverage" / "history.ttl"
-MINI = HERE / "data" / "mini"
 NHS = iris.DEF
 ID = iris.ID
 TODAY = dt.date(2026, 4, 2)
@@ -166,15 +164,6 @@ def test_parse_spans_keeps_open_ends_and_drops_undated_starts() -> None:
 
 
 # --- the command ------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(MINI, root)
-    monkeypatch.setenv("NHSKG_ROOT", str(root))
-    monkeypatch.setenv("NHSKG_CACHE_DIR", str(tmp_path / "cache"))
-    return root
 
 
 def test_stats_coverage_without_a_store_exits_1(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
