@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from service import build, query_engine
+from service.build import builder as build
 from service.config import Settings, from_env
+from service.query import engine as query_engine
 from service.store import OxigraphStore
 from tests.live import LiveServer, children, descendants, is_query_engine, live_server
 
@@ -111,7 +112,7 @@ def engine_in_memory(arbiter: int) -> bool:
     for pid in children(arbiter):
         if is_query_engine(pid):
             argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-            return query_engine.memory_ready(Path(argv[argv.index(b"service.query_engine") + 2].decode()))
+            return query_engine.memory_ready(Path(argv[argv.index(b"service.query.engine") + 2].decode()))
     return False
 
 

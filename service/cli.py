@@ -9,7 +9,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from service import __version__, build, huge_pages
+from service import __version__, huge_pages
+from service.build import builder as build
 from service.config import Settings, SettingsError, from_env, parse_graph_option
 from service.store import (
     GRAPH_FORMATS,
@@ -68,7 +69,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from service import server
+    from service.web import server
 
     settings = _settings(args)
     try:
@@ -141,7 +142,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _coverage(path: Path, as_json: bool) -> int:
-    from service import coverage, pages_coverage
+    from service.build import coverage
+    from service.web.pages import coverage as pages_coverage
 
     view = coverage.coverage(OxigraphStore.open_read_only(path / build.DB))
     print(json.dumps(pages_coverage.to_json(view), indent=2) if as_json else pages_coverage.to_text(view))

@@ -97,9 +97,9 @@ def children(pid: int) -> list[int]:
 
 
 def is_query_engine(pid: int) -> bool:
-    """Whether a process is part of the query engine (service.query_engine), not a web worker."""
+    """Whether a process is part of the query engine (service.query.engine), not a web worker."""
     try:
-        return b"service.query_engine" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        return b"service.query.engine" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
 

@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service import iris
-from service.app import create_app
 from service.config import Settings
 from service.store import OxigraphStore
+from service.web.app import create_app
 
 FIXTURES = Path(__file__).parent / "data" / "pages"
 

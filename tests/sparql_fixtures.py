@@ -16,9 +16,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Dataset, Graph
 
-from service.app import create_app
 from service.config import Settings
 from service.store import OxigraphStore
+from service.web.app import create_app
 from tests.live import LiveServer, live_server
 
 HERE = Path(__file__).parent

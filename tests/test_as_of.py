@@ -15,11 +15,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from service import iris
-from service.app import create_app
+from service.build.catalogue import Entry, holds_on
 from service.config import Settings
-from service.pages_catalogue import Entry, holds_on
-from service.pages_entity import Link, Relation
-from service.pages_timeline import timeline
+from service.web.app import create_app
+from service.web.pages.entity import Link, Relation
+from service.web.pages.timeline import timeline
 from tests.pages_fixtures import fixture_store
 
 HISTORY = Path(__file__).parent / "data" / "coverage" / "history.ttl"

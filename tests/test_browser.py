@@ -14,9 +14,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from service import iris
-from service.app import create_app
 from service.config import Settings
 from service.store import OxigraphStore
+from service.web.app import create_app
 
 pytestmark = pytest.mark.browser
 HERE = Path(__file__).parent

@@ -11,7 +11,9 @@ import pytest
 from rdflib import RDF, Graph
 from rdflib.namespace import SH as SHACL
 
-from service import build, iris, reasoning
+from service import iris
+from service.build import builder as build
+from service.build import reasoning
 from service.config import Settings
 from service.store import OxigraphStore
 

@@ -114,7 +114,9 @@ def server_env() -> dict[str, str]:
 
 def in_memory_answerer() -> Callable[[str], dict[str, Any]]:
     """Answer queries from a store loaded and materialised here, skipping the build's validation."""
-    from service import build, config, iris, reasoning
+    from service import config, iris
+    from service.build import builder as build
+    from service.build import reasoning
     from service.store import OxigraphStore
 
     store = OxigraphStore.in_memory()

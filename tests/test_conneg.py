@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service import conneg
+from service.web import conneg
 
 OFFERS = ["text/turtle", "application/ld+json", "text/html"]
 

@@ -16,13 +16,14 @@ from flask.testing import FlaskClient
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service import coverage, iris
-from service.app import create_app
+from service import iris
+from service.build import coverage
+from service.build.coverage import KINDS, covers
 from service.cli import main
 from service.config import Settings
-from service.coverage import KINDS, covers
-from service.pages_coverage import to_json, to_text
 from service.store import OxigraphStore
+from service.web.app import create_app
+from service.web.pages.coverage import to_json, to_text
 from tests.pages_fixtures import fixture_store
 
 HERE = Path(__file__).parent

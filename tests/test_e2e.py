@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from service.coverage import KINDS
+from service.build.coverage import KINDS
 from tests.live import LiveServer, live_server
 
 MINI = Path(__file__).parent / "data" / "mini"

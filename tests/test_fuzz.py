@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.test import TestResponse
 
-from service.observability import SECURITY_HEADERS
+from service.web.observability import SECURITY_HEADERS
 from tests import fuzz_strategies as fz
 from tests.sparql_fixtures import PROJECT, make_app
 

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from service.governor import Governor, QueryJob
+from service.query.runner import Governor, QueryJob
 from tests.live import LiveServer
 from tests.sparql_fixtures import LIVE_MAX_CONCURRENT, LIVE_TIMEOUT, SLOW_GRAPH, fixture_store
 

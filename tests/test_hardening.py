@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from service import server
 from service.config import Settings
-from service.observability import SECURITY_HEADERS
+from service.web import server
+from service.web.observability import SECURITY_HEADERS
 from tests.sparql_fixtures import PROJECT, make_app
 
 # (method, path, Accept, expected status): every kind of route and every kind of error.

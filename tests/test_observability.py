@@ -9,10 +9,10 @@ import pytest
 from flask import Flask
 
 from service import iris
-from service.app import create_app
 from service.config import Settings
-from service.observability import SECURITY_HEADERS, Metrics
 from service.store import OxigraphStore
+from service.web.app import create_app
+from service.web.observability import SECURITY_HEADERS, Metrics
 
 MINI = Path(__file__).parent / "data" / "mini"
 

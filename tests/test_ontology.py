@@ -12,7 +12,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD
 from rdflib.namespace import DCTERMS
 
 from service import iris
-from service.reasoning import materialise
+from service.build.reasoning import materialise
 from service.store import OxigraphStore
 
 ROOT = Path(__file__).resolve().parents[1]

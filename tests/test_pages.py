@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from service import iris
-from service.pages_catalogue import catalogue_from_rows, fold, load_catalogue, save_catalogue
+from service.build.catalogue import catalogue_from_rows, fold, load_catalogue, save_catalogue
 from service.terms import IRI, Literal
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}

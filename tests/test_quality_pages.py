@@ -17,10 +17,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import RDF, Graph, Namespace
 
-from service import build, iris, pages_quality, reasoning, validation
-from service.app import create_app
+from service import iris
+from service.build import builder as build
+from service.build import reasoning
+from service.build.validation import check as validation
+from service.build.validation.report import ValidationReport
 from service.config import Settings
-from service.validation_report import ValidationReport
+from service.web.app import create_app
+from service.web.pages import quality as pages_quality
 from tests.pages_fixtures import fixture_store
 from tests.test_pages import VOID, page
 

@@ -13,11 +13,12 @@ from typing import Any
 
 import pytest
 
-from service import build, query_engine
+from service.build import builder as build
 from service.config import Settings
-from service.governor import Governor
-from service.query_engine import Engine, Mode
-from service.query_jobs import Done, QueryJob, QueryTimeoutError, from_wire
+from service.query import engine as query_engine
+from service.query.engine import Engine, Mode
+from service.query.job import Done, QueryJob, QueryTimeoutError, from_wire
+from service.query.runner import Governor
 from tests.live import children, descendants
 from tests.sparql_fixtures import PROJECT
 
@@ -187,7 +188,7 @@ def test_an_abandoned_query_still_running_at_its_deadline_stops_the_memory_side(
 
 def test_the_engine_goes_when_its_parent_goes(store: Path) -> None:
     script = (
-        "import sys, time; from pathlib import Path; from service.query_engine import Engine; "
+        "import sys, time; from pathlib import Path; from service.query.engine import Engine; "
         "e = Engine.start(Path(sys.argv[1]), 'memory'); "
         "print(e.process.pid, e.folder, flush=True); time.sleep(1)"
     )

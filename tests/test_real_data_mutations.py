@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from service import build, iris, reasoning, validation
+from service import iris
+from service.build import builder as build
+from service.build import reasoning
+from service.build.validation import check as validation
 from service.cli import main
 from service.config import Settings
 from service.store import OxigraphStore

@@ -17,12 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service import iris
-from service.reasoning import (
-    consistency_checks,
-    entailment_rules,
-    inconsistencies,
-    materialise,
-)
+from service.build.reasoning import consistency_checks, entailment_rules, inconsistencies, materialise
 from service.store import OxigraphStore
 from service.terms import IRI, Literal, Triple
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from service.result_cache import BYPASS, HIT, MISS, Directives, directives
+from service.query.result_cache import BYPASS, HIT, MISS, Directives, directives
 from tests.sparql_fixtures import make_app
 
 SELECT = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?s ?p ?o LIMIT 20"

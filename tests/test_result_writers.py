@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.result_writers import json_term_text
+from service.query.writers import json_term_text
 from service.terms import IRI, RDF_LANG_STRING, XSD_STRING, BNode, Literal, Term
 
 TEXT = st.text(st.characters(codec="utf-8"), max_size=30)

@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from service import iris, reasoning, validation
+from service import iris
+from service.build import reasoning
+from service.build.validation import check as validation
+from service.build.validation.check import ValidationReport, validate
 from service.store import OxigraphStore
 from service.terms import IRI
-from service.validation import ValidationReport, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES = ROOT / "shapes"

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service import iris, urls
+from service import iris
+from service.web import urls
 
 segment = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_-]{0,20}", fullmatch=True)
 paths = st.lists(segment, min_size=1, max_size=6).map("/".join)

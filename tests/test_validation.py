@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from service.build.validation.check import ShapesError, load_shapes, validate
 from service.store import OxigraphStore
-from service.validation import ShapesError, load_shapes, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAD = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <urn:ex:> .\n"

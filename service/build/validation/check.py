@@ -21,12 +21,12 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from service import validation_shapes
+from service.build.validation import shapes as validation_shapes
 from service.store import Store
 from service.terms import IRI, Row
-from service.validation_compile import CompiledConstraint, check_this_is_bound, compile_shape
-from service.validation_report import ValidationReport, ValidationResult
-from service.validation_shapes import Shape, ShapesError
+from service.build.validation.compiler import CompiledConstraint, check_this_is_bound, compile_shape
+from service.build.validation.report import ValidationReport, ValidationResult
+from service.build.validation.shapes import Shape, ShapesError
 
 __all__ = ["ShapesError", "ValidationReport", "ValidationResult", "compile_shapes", "load_shapes", "validate"]
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from xml.sax.saxutils import escape, quoteattr
 
 from service import iris
-from service.result_writers import jsonld_term
+from service.query.writers import jsonld_term
 from service.terms import IRI, XSD_STRING, BNode, Literal, Term, Triple
 
 RDF = iris.PREFIXES["rdf"]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, render_template
 
-from service import app as application
 from service.store import StoreUnavailableError
+from service.web import app as application
 
 blueprint = Blueprint("home", __name__)
 
@@ -27,10 +27,10 @@ def dataset_summary(manifest: dict[str, object]) -> dict[str, object]:
 
 @blueprint.get("/")
 def index() -> str:
-    # Imported here: service.pages imports service.app, which imports this module.
-    from service import pages
-    from service.pages_catalogue import query
-    from service.pages_listings import landscape
+    # Imported here: service.web.pages.routes imports service.web.app, which imports this module.
+    from service.build.catalogue import query
+    from service.web.pages import routes as pages
+    from service.web.pages.listings import landscape
 
     day = pages.day_arg() or dt.date.today()
     state = pages.pages_state()
@@ -64,5 +64,5 @@ def healthz() -> tuple[Response, int]:
 @blueprint.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3 description of the JSON endpoints (a static file, checked by the tests)."""
-    spec = (Path(__file__).parent / "static" / "openapi.json").read_bytes()
+    spec = (Path(__file__).parents[1] / "static" / "openapi.json").read_bytes()
     return Response(spec, mimetype="application/json", headers={"Cache-Control": "public, max-age=3600"})

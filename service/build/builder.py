@@ -24,14 +24,14 @@ from service.config import Settings
 from service.store import OxigraphStore, RdfSyntaxError
 
 if TYPE_CHECKING:
-    from service.validation import ValidationReport
+    from service.build.validation.check import ValidationReport
 
 MANIFEST = "manifest.json"
 LAST_GOOD = "LAST_GOOD"
 DB = "oxigraph"
 QUADS = "quads.nq"  # every quad as N-Quads, which the query engine loads into memory
 STORE_FORMAT = 2  # part of the key: 2 added QUADS
-RULES_DIR = Path(__file__).parent / "queries" / "rules"
+RULES_DIR = Path(__file__).parents[1] / "queries" / "rules"
 
 Progress = Callable[[str], None]
 
@@ -147,7 +147,10 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
 
 def _build_into(settings: Settings, folder: Path, key: str, progress: Progress) -> dict[str, object]:
     # Imported here: serving processes never build, and need not load rdflib and the validator.
-    from service import pages_catalogue, pages_quality, reasoning, validation
+    from service.build import catalogue as pages_catalogue
+    from service.web.pages import quality as pages_quality
+    from service.build import reasoning
+    from service.build.validation import check as validation
 
     store = OxigraphStore.in_memory()
     load_files(store, input_files(settings), progress)
@@ -234,7 +237,8 @@ def check_files(
     settings: Settings, files: list[Path], progress: Progress = lambda _: None
 ) -> ValidationReport:
     """Validate data files with the ontology, materialised, in memory: no store is touched."""
-    from service import reasoning, validation
+    from service.build import reasoning
+    from service.build.validation import check as validation
 
     store = OxigraphStore.in_memory()
     ontology = [(iris.graph("ontology"), p) for p in sorted(settings.ontology_dir.glob("*.ttl"))]

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from service import iris
-from service.coverage import COLUMNS, Coverage, Figure, Gap
+from service.build.coverage import COLUMNS, Coverage, Figure, Gap
 from service.terms import IRI, BNode, Literal, Triple
 
 XSD = iris.PREFIXES["xsd"]

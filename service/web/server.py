@@ -9,10 +9,11 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from service import build, observability
-from service.app import create_app
+from service.build import builder as build
 from service.config import Settings
-from service.query_engine import Engine
+from service.query.engine import Engine
+from service.web import observability
+from service.web.app import create_app
 
 PAGE_THREADS = 2
 # The Combined Log Format (what log tools read), then the time taken in milliseconds.
@@ -82,7 +83,7 @@ def serve(settings: Settings, dev: bool = False) -> None:
 
 
 def wsgi_app(**_: Any) -> Flask:
-    """For `gunicorn 'service.server:wsgi_app()'`: settings from the NHSKG_* environment."""
+    """For `gunicorn 'service.web.server:wsgi_app()'`: settings from the NHSKG_* environment."""
     from service.config import from_env
 
     return create_app(from_env())

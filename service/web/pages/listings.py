@@ -7,11 +7,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from service import iris
-from service.pages_catalogue import Catalogue, Entry, holds_on, parse_day, query
-from service.pages_ontology import Vocabulary
-from service.pages_timeline import CountChart, count_chart, counts_by_year
+from service.build.catalogue import Catalogue, Entry, holds_on, parse_day, query
 from service.store import Store
 from service.terms import IRI, Row
+from service.web.pages.ontology import Vocabulary
+from service.web.pages.timeline import CountChart, count_chart, counts_by_year
 
 NHS = iris.DEF
 PER_PAGE = 100

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from service import conneg
-from service.urls import curie
+from service.web import conneg
+from service.web.urls import curie
 
 if TYPE_CHECKING:
-    from service.validation_report import ValidationReport
+    from service.build.validation.report import ValidationReport
 
 REPORT_JSON = "validation.json"
 REPORT_TURTLE = "validation.ttl"
@@ -76,7 +76,7 @@ def shapes_view(shapes_dir: Path) -> ShapesView:
     # Imported here: a serving process reads the shapes at most once, and loads rdflib only then.
     from rdflib import BNode, Graph
 
-    from service import validation
+    from service.build.validation import check as validation
 
     summaries = []
     for shape in validation.load_shapes(shapes_dir):

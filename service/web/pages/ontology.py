@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from service import iris
-from service.pages_catalogue import query
+from service.build.catalogue import query
 from service.store import Store
 from service.terms import IRI, Literal
 

@@ -148,7 +148,7 @@ blueprint = Blueprint("observability", __name__)
 
 @blueprint.get("/metrics")
 def metrics() -> Response:
-    from service.app import state
+    from service.web.app import state
 
     return Response(state().metrics.render(), mimetype="text/plain", headers={"Cache-Control": "no-store"})
 

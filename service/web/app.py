@@ -8,9 +8,11 @@ from pathlib import Path
 from flask import Flask, current_app
 from werkzeug.exceptions import HTTPException
 
-from service import build, errors, home, observability, pages, sparql
+from service.build import builder as build
 from service.config import Settings
 from service.store import OxigraphStore, Store, StoreUnavailableError
+from service.web import errors, home, observability, sparql
+from service.web.pages import routes as pages
 
 EXTENSION = "nhskg"
 
@@ -53,7 +55,8 @@ def create_app(
         manifest = build.read_manifest(built)
     elif built is not None and build.read_manifest(built).get("key") != key:
         built = None  # a store in hand that is not the build's
-    app = Flask(__name__)
+    # Templates and static files live at the package's root (service/templates, service/static).
+    app = Flask(__name__, root_path=str(Path(__file__).parents[1]))
     app.config.update(MAX_CONTENT_LENGTH=settings.max_request_bytes, JSON_SORT_KEYS=False)
     app_state = AppState(settings, store, manifest or {}, store_path=store_path, engine=engine, built=built)
     app.extensions[EXTENSION] = app_state

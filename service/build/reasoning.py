@@ -19,7 +19,7 @@ from pathlib import Path
 
 from service.store import OxigraphStore
 
-RULES = Path(__file__).parent / "queries" / "rules"
+RULES = Path(__file__).parents[1] / "queries" / "rules"
 CHECK_PREFIX = "check-"
 MAX_ROUNDS = 32
 SOURCE = "GRAPH ?source"

@@ -1,6 +1,6 @@
 """The query governor: each user query runs in a query-engine child that is killed when it overruns.
 
-A web process keeps up to `slots` connections to engine children (service.query_engine); a query takes
+A web process keeps up to `slots` connections to engine children (service.query.engine); a query takes
 an idle one (or connects a new one), sends its job, and streams the events back; a child still busy at
 the deadline is SIGKILLed and replaced. Beyond `slots` running queries, a query waits `queue_seconds` for
 a free one, then is refused (503), so page requests always find a thread. Idle children forked before
@@ -19,9 +19,9 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from service import query_engine
-from service.query_engine import Link
-from service.query_jobs import (
+from service.query import engine as query_engine
+from service.query.engine import Link
+from service.query.job import (
     BusyError,
     Done,
     Event,

@@ -24,7 +24,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node, Variable
 
-from service.validation_shapes import SH, Constraint, Shape, ShapesError
+from service.build.validation.shapes import SH, Constraint, Shape, ShapesError
 
 THIS = Variable("this")
 TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"

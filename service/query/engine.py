@@ -2,7 +2,7 @@
 
 pyoxigraph has no timeout, so nothing inside a process can stop a runaway query: the query runs in a
 process that can be SIGKILLed. The engine is started once per server (by `nhskg serve`, before gunicorn's
-workers) as `python -m service.query_engine STORE FOLDER MODE PARENT` and answers on Unix sockets in
+workers) as `python -m service.query.engine STORE FOLDER MODE PARENT` and answers on Unix sockets in
 FOLDER; each connection answers its client's jobs, one at a time, until it closes:
 
 - `disk.sock` at once: each connection gets a freshly forked child that opens the built store (RocksDB)
@@ -43,8 +43,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Literal
 
-from service import build, query_policy
-from service.query_jobs import QueryError, send_answer
+from service.build import builder as build
+from service.query import policy as query_policy
+from service.query.job import QueryError, send_answer
 from service.store import OxigraphStore, Store, StoreUnavailableError
 
 log = logging.getLogger(__name__)

@@ -23,12 +23,14 @@ from email.utils import format_datetime, parsedate_to_datetime
 from flask import Blueprint, Request, Response, render_template, request, url_for
 from flask.sansio.blueprints import BlueprintSetupState
 
-from service import app as application
-from service import conneg, errors, iris, result_cache, service_description
-from service.governor import Answer, Governor
-from service.query_engine import Engine
-from service.query_jobs import BusyError, QueryError, QueryJob, QueryTimeoutError
-from service.result_cache import KeptAnswer, ResultCache
+from service import iris
+from service.query import result_cache
+from service.query.engine import Engine
+from service.query.job import BusyError, QueryError, QueryJob, QueryTimeoutError
+from service.query.result_cache import KeptAnswer, ResultCache
+from service.query.runner import Answer, Governor
+from service.web import app as application
+from service.web import conneg, errors, service_description
 
 EXTENSION = "nhskg.sparql"
 FORM = "application/x-www-form-urlencoded"

@@ -139,7 +139,7 @@ def outbound_kind(iri: str) -> str | None:
 
 
 def _base() -> str:
-    from service.app import state
+    from service.web.app import state
 
     return state().settings.canonical_base
 

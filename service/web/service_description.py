@@ -12,7 +12,7 @@ from pathlib import Path
 
 from service import iris
 from service.config import Settings
-from service.result_writers import write_triples
+from service.query.writers import write_triples
 from service.terms import IRI, BNode, Literal, Triple
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -20,7 +20,7 @@ VOID = "http://rdfs.org/ns/void#"
 FORMATS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = IRI("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
-EXAMPLES_DIR = Path(__file__).parent / "queries" / "examples"
+EXAMPLES_DIR = Path(__file__).parents[1] / "queries" / "examples"
 RESULT_FORMATS = (
     "SPARQL_Results_JSON",
     "SPARQL_Results_XML",

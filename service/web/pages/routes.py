@@ -2,7 +2,7 @@
 
 Routes are thin: parse the request, call one data function, render it as HTML or RDF. The catalogue (search
 index and labels) and the vocabulary are built once per process when the blueprint is registered, and hang
-off `app.extensions` (see `PagesState`). URLs come from service.urls; queries from service/queries/pages.
+off `app.extensions` (see `PagesState`). URLs come from service.web.urls; queries from service/queries/pages.
 """
 
 from __future__ import annotations
@@ -17,18 +17,21 @@ from flask import Blueprint, Flask, Response, abort, current_app, jsonify, redir
 from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from service import app as application
-from service import conneg, coverage, errors, iris, pages_quality, urls
+from service import iris
 from service.bounded_cache import BoundedCache, document_cache
-from service.pages_catalogue import CATALOGUE_FILE, Catalogue, load_catalogue, parse_day
-from service.pages_coverage import coverage_triples, to_json
-from service.pages_entity import EDITORIAL_NOTE, EntityView, document_triples, entity_view, exists
-from service.pages_listings import data_sources, instances
-from service.pages_ontology import Usage, Vocabulary, build_vocabulary, usage_counts
-from service.pages_rdf import embeddable_jsonld, serialize
-from service.pages_timeline import timeline
+from service.build import coverage
+from service.build.catalogue import CATALOGUE_FILE, Catalogue, load_catalogue, parse_day
 from service.store import Store
 from service.terms import Row
+from service.web import app as application
+from service.web import conneg, errors, urls
+from service.web.pages import quality as pages_quality
+from service.web.pages.coverage import coverage_triples, to_json
+from service.web.pages.entity import EDITORIAL_NOTE, EntityView, document_triples, entity_view, exists
+from service.web.pages.listings import data_sources, instances
+from service.web.pages.ontology import Usage, Vocabulary, build_vocabulary, usage_counts
+from service.web.pages.rdf import embeddable_jsonld, serialize
+from service.web.pages.timeline import timeline
 
 EXTENSION = "nhskg.pages"
 blueprint = Blueprint("pages", __name__)

@@ -11,12 +11,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from service import iris
-from service.coverage import Gap, gaps_of
-from service.pages_catalogue import Catalogue, holds_on, parse_day, query
-from service.pages_ontology import Vocabulary
-from service.pages_quality import Finding, SavedReport, warnings_for
+from service.build.catalogue import Catalogue, holds_on, parse_day, query
+from service.build.coverage import Gap, gaps_of
 from service.store import Store
 from service.terms import IRI, BNode, Row, Term, Triple
+from service.web.pages.ontology import Vocabulary
+from service.web.pages.quality import Finding, SavedReport, warnings_for
 
 RDF_TYPE = iris.PREFIXES["rdf"] + "type"
 RDFS = iris.PREFIXES["rdfs"]
@@ -141,7 +141,7 @@ class Labeller:
             rows = self.store.select(query("labels"), {"this": IRI(iri)})
             found = rows[0]["label"].value if rows else None
         if found is None:
-            from service.urls import curie
+            from service.web.urls import curie
 
             found = curie(iri)
         self.known[iri] = found
@@ -319,7 +319,7 @@ def _types(statements: list[Statement], vocabulary: Vocabulary, labels: Labeller
 
 
 def _outbound(statements: list[Statement]) -> list[Link]:
-    from service.urls import outbound_kind
+    from service.web.urls import outbound_kind
 
     found = []
     for s in statements:

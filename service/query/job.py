@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, Literal
 
-from service import iris, query_policy
-from service.result_writers import Capped, write_boolean, write_solutions, write_triples
+from service import iris
+from service.query import policy as query_policy
+from service.query.writers import Capped, write_boolean, write_solutions, write_triples
 from service.store import QueryResult, QuerySyntaxError, Store, StoreUnavailableError
 from service.terms import Row, Triple
 

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from service.bounded_cache import BoundedCache
-from service.governor import Answer
-from service.query_jobs import QueryJob
+from service.query.job import QueryJob
+from service.query.runner import Answer
 
 NAME = "nhskg"
 HIT = f"{NAME}; hit"

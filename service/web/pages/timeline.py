@@ -11,8 +11,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from service.pages_catalogue import Entry
-from service.pages_entity import Relation
+from service.build.catalogue import Entry
+from service.web.pages.entity import Relation
 
 WIDTH = 800
 LABEL_WIDTH = 280
