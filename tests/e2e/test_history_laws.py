@@ -16,8 +16,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.e2e.test_competency import ask_endpoint, server_env
 from tests.live import LiveServer, live_server
-from tests.test_competency import ask_endpoint, server_env
 
 pytestmark = pytest.mark.e2e
 

@@ -22,7 +22,7 @@ from service.cli import main
 from service.config import Settings
 from service.store import OxigraphStore
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 SHP = "https://w3id.org/nhs-commissioning/shapes#"
 ID = iris.ID
 MEMBERSHIP = ID + "practice/P84004/membership/ccg/01M/2013-04-01"

@@ -26,10 +26,10 @@ from service.config import Settings
 from service.web.app import create_app
 from service.web.pages import quality as pages_quality
 from tests.pages_fixtures import fixture_store
-from tests.test_pages import VOID, page
+from tests.web.pages.test_routes import VOID, page
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
-SHAPES = Path(__file__).parent.parent / "shapes"
+SHAPES = Path(__file__).parents[3] / "shapes"
 KEY = "quality-test"
 WARNED = iris.ID + "ccg/00W"  # not accountable to anyone from its founding in the fixture
 CLEAN = iris.ID + "pct/5NT"

@@ -11,7 +11,7 @@ from rdflib import Graph
 from service.build.validation.check import ShapesError, load_shapes, validate
 from service.store import OxigraphStore
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 HEAD = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <urn:ex:> .\n"
 
 

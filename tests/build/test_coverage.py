@@ -26,7 +26,7 @@ from service.web.app import create_app
 from service.web.pages.coverage import to_json, to_text
 from tests.pages_fixtures import fixture_store
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]
 HISTORY = HERE / "data" / "coverage" / "history.ttl"
 NHS = iris.DEF
 ID = iris.ID

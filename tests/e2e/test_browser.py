@@ -19,7 +19,7 @@ from service.store import OxigraphStore
 from service.web.app import create_app
 
 pytestmark = pytest.mark.browser
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]
 ARTIFACTS = HERE / "artifacts"
 AXE = HERE / "vendor" / "axe-4.14.1.min.js"
 CHROMIUM = "/usr/bin/chromium"

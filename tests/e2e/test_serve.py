@@ -14,7 +14,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 from service.build.coverage import KINDS
 from tests.live import LiveServer, live_server
 
-MINI = Path(__file__).parent / "data" / "mini"
+MINI = Path(__file__).parents[1] / "data" / "mini"
 pytestmark = pytest.mark.e2e
 
 

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from tests import fuzz_strategies as fz
 from tests.live import LiveServer, children, cpu_seconds, descendants, raw_get
+from tests.query.test_runner import QUICK, SLOW, get
 from tests.sparql_fixtures import LIVE_MAX_CONCURRENT, PROJECT
-from tests.test_governor import QUICK, SLOW, get
 
 pytestmark = pytest.mark.e2e
 COMBINED = re.compile(r'^(\S+) (\S+) (\S+) \[([^\]]+)\] "([^"]*)" (\d{3}) (\S+) "([^"]*)" "([^"]*)" (\d+)$')

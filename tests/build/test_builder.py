@@ -17,7 +17,7 @@ from service.build import reasoning
 from service.config import Settings
 from service.store import OxigraphStore
 
-MINI = Path(__file__).parent / "data" / "mini"
+MINI = Path(__file__).parents[1] / "data" / "mini"
 PCT = iris.org("pct", "5NT")
 
 

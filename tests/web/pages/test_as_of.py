@@ -22,7 +22,7 @@ from service.web.pages.entity import Link, Relation
 from service.web.pages.timeline import timeline
 from tests.pages_fixtures import fixture_store
 
-HISTORY = Path(__file__).parent / "data" / "coverage" / "history.ttl"
+HISTORY = Path(__file__).parents[2] / "data" / "coverage" / "history.ttl"
 ID = iris.ID
 dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2030, 12, 31))
 

@@ -23,7 +23,7 @@ from service.build.validation.check import ValidationReport, validate
 from service.store import OxigraphStore
 from service.terms import IRI
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 SHAPES = ROOT / "shapes"
 BASE = ROOT / "tests" / "data" / "shapes" / "base.ttl"
 SHP = "https://w3id.org/nhs-commissioning/shapes#"

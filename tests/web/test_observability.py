@@ -14,7 +14,7 @@ from service.store import OxigraphStore
 from service.web.app import create_app
 from service.web.observability import SECURITY_HEADERS, Metrics
 
-MINI = Path(__file__).parent / "data" / "mini"
+MINI = Path(__file__).parents[1] / "data" / "mini"
 
 
 @pytest.fixture

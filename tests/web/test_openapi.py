@@ -12,7 +12,7 @@ from schemathesis.checks import negative_data_rejection, positive_data_acceptanc
 
 from tests.sparql_fixtures import make_app
 
-SPEC = Path(__file__).parent.parent / "service" / "static" / "openapi.json"
+SPEC = Path(__file__).parents[2] / "service" / "static" / "openapi.json"
 schema = schemathesis.openapi.from_wsgi("/openapi.json", make_app())
 
 

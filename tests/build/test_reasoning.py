@@ -1,7 +1,7 @@
 """The materialiser: what each rule promises, its laws (idempotent, monotone, no sameAs), and its speed.
 
 The speed test builds a synthetic store shaped like the real data (~600k triples: 20k organisations,
-50k memberships) and materialises it; run `python -m tests.test_reasoning` for the figures.
+50k memberships) and materialises it; run `python -m tests.build.test_reasoning` for the figures.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from service.build.reasoning import consistency_checks, entailment_rules, incons
 from service.store import OxigraphStore
 from service.terms import IRI, Literal, Triple
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ONTOLOGY = ROOT / "ontology"
 FIXTURES = ROOT / "tests" / "data" / "ontology"
 INFERRED = iris.graph("inferred")

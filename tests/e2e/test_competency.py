@@ -1,7 +1,7 @@
 """The competency questions of docs/competency-questions.md, run against a live server on the real data.
 
 Each question's answer block is compared exactly with the canonical form of the endpoint's result. After a
-change to the data, `python -m tests.test_competency --write` regenerates every answer from the data (on a
+change to the data, `python -m tests.e2e.test_competency --write` regenerates every answer from the data (on a
 live server, as the test runs it); review the diff before committing it. `--in-memory` does the same on a
 store loaded in this process without the build's validation, for local work while the data does not conform.
 """
@@ -23,7 +23,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from tests.live import LiveServer, live_server
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "competency-questions.md"
 SEPARATOR = " | "
 
@@ -179,7 +179,7 @@ def test_every_seed_figure_is_answered(figure: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.test_competency", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tests.e2e.test_competency", description=__doc__)
     parser.add_argument("--write", action="store_true", help="regenerate every answer from the data")
     parser.add_argument(
         "--in-memory", action="store_true", help="load the data here, without the build's validation"
