@@ -143,9 +143,10 @@ def _remove_sockets(folder: Path) -> None:
 
 
 @dataclass
-class Link:
-    """A connection to the engine, which answers jobs until the connection closes: in a child of its own
-    (disk), or in a thread of the in-memory side that every link to memory shares (`shared`)."""
+class Channel:
+    """One socket connection to the engine, which answers jobs until it closes: in a child of its own
+    (disk), or in a thread of the in-memory side that every channel to memory shares (`shared`). Named
+    apart from the pages' `Link` (a labelled IRI)."""
 
     conn: Connection
     pid: int
@@ -157,7 +158,7 @@ class Link:
 
     def kill(self) -> None:
         """SIGKILL to the process answering: the only way to stop a query inside pyoxigraph (for a shared
-        link, that is the whole in-memory side). Safe to call twice."""
+        channel, that is the whole in-memory side). Safe to call twice."""
         try:
             os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -165,7 +166,7 @@ class Link:
         self.conn.close()
 
     def close(self) -> None:
-        """Done with an idle link: its own child is killed; a shared side's thread ends when it reads
+        """Done with an idle channel: its own child is killed; a shared side's thread ends when it reads
         the end of the connection."""
         if self.shared:
             self.conn.close()
@@ -173,9 +174,10 @@ class Link:
             self.kill()
 
 
-def connect(folder: Path, timeout: float) -> Link:
-    """A link to the engine in `folder`: to its in-memory side when that is up and answers, else to a new
-    disk child; or a 503 QueryError. Waits up to `timeout` seconds for an engine that is still starting."""
+def connect(folder: Path, timeout: float) -> Channel:
+    """A channel to the engine in `folder`: to its in-memory side when that is up and answers, else to a
+    new disk child; or a 503 QueryError. Waits up to `timeout` seconds for an engine that is still
+    starting."""
     deadline = time.monotonic() + timeout
     while not (folder / DISK).exists() and time.monotonic() < deadline and folder.is_dir():
         time.sleep(0.02)
@@ -186,7 +188,7 @@ def connect(folder: Path, timeout: float) -> Link:
         reached = reached or conn is not None
         pid = _handshake(conn, deadline) if conn is not None else None
         if conn is not None and pid is not None:
-            return Link(conn, pid, mode)
+            return Channel(conn, pid, mode)
     if reached:  # a side accepted, then its process died (or never answered): say so, not "not running"
         raise QueryError(503, "a query worker could not start; try again shortly")
     raise QueryError(503, "the query engine is not running; try again shortly")

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from service.query import engine as query_engine
-from service.query.engine import Link
+from service.query.engine import Channel
 from service.query.job import (
     BusyError,
     Done,
@@ -44,55 +44,55 @@ class _Worker:
     """One connection to an engine child."""
 
     def __init__(self, folder: Path) -> None:
-        self.link: Link = query_engine.connect(folder, START_TIMEOUT)
+        self.channel: Channel = query_engine.connect(folder, START_TIMEOUT)
 
     def close(self) -> None:
-        """Done with this worker (see Link.close: a shared in-memory side is never killed for this)."""
-        self.link.close()
+        """Done with this worker (see Channel.close: a shared in-memory side is never killed for this)."""
+        self.channel.close()
 
     def abandon(self, deadline: float) -> None:
         """Done with a worker still answering (its client went away). Its own child is killed; a thread
         of the shared in-memory side is left to finish, its answer read and dropped in the background,
         and the side killed only if the job is still running at its deadline."""
-        if not self.link.shared:
-            self.link.kill()
+        if not self.channel.shared:
+            self.channel.kill()
             return
         threading.Thread(target=self._drain, args=(deadline,), name="nhskg-drain", daemon=True).start()
 
     def _drain(self, deadline: float) -> None:
         try:
-            while self.link.conn.poll(max(0.0, deadline - time.monotonic())):
-                if isinstance(from_wire(self.link.conn.recv()), Done):
+            while self.channel.conn.poll(max(0.0, deadline - time.monotonic())):
+                if isinstance(from_wire(self.channel.conn.recv()), Done):
                     break
             else:
                 log.warning("an abandoned query ran past its deadline; stopping the in-memory side")
-                self.link.kill()
+                self.channel.kill()
         except (EOFError, OSError, QueryError):
             pass  # the answer ended in an error, or the side has gone
-        self.link.conn.close()
+        self.channel.conn.close()
 
     def stale(self, folder: Path) -> bool:
         """Gone (its connection reads EOF), or on disk while the in-memory side is ready."""
         try:
-            gone = self.link.conn.poll(0)
+            gone = self.channel.conn.poll(0)
         except OSError:
             gone = True
-        return gone or (self.link.mode == "disk" and query_engine.memory_ready(folder))
+        return gone or (self.channel.mode == "disk" and query_engine.memory_ready(folder))
 
     def send(self, job: QueryJob) -> None:
         try:
-            self.link.conn.send(job)
+            self.channel.conn.send(job)
         except OSError as exc:
             raise WorkerGoneError() from exc
 
     def next_event(self, deadline: float, timeout: float) -> Event:
         """The worker's next event, or QueryTimeoutError (having killed it) when the deadline passes first."""
         try:
-            ready = self.link.conn.poll(max(0.0, deadline - time.monotonic()))
+            ready = self.channel.conn.poll(max(0.0, deadline - time.monotonic()))
             if not ready:
-                self.link.kill()
+                self.channel.kill()
                 raise QueryTimeoutError(timeout)
-            message = self.link.conn.recv()
+            message = self.channel.conn.recv()
         except (EOFError, OSError) as exc:
             self.close()
             raise WorkerGoneError() from exc

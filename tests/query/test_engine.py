@@ -63,9 +63,9 @@ def test_memory_and_disk_give_the_same_answers(store: Path) -> None:
         try:
             if mode == "memory":
                 wait_for_memory(engine)
-            link = query_engine.connect(engine.folder, 10)
-            assert link.mode == mode
-            link.kill()
+            channel = query_engine.connect(engine.folder, 10)
+            assert channel.mode == mode
+            channel.kill()
             bodies[mode] = answer(Governor.with_engine(engine.folder, 1, 10.0))
         finally:
             engine.stop()
@@ -95,10 +95,10 @@ def test_without_a_dump_queries_stay_on_disk(store: Path, tmp_path: Path) -> Non
 
 def memory_side(engine: Engine) -> int:
     """The pid of the engine's in-memory side: the process that answers memory.sock."""
-    link = query_engine.connect(engine.folder, 10)
-    link.close()
-    assert link.mode == "memory"
-    return link.pid
+    channel = query_engine.connect(engine.folder, 10)
+    channel.close()
+    assert channel.mode == "memory"
+    return channel.pid
 
 
 def test_idle_disk_workers_are_replaced_by_memory_ones(engine: Engine) -> None:
@@ -115,24 +115,24 @@ def test_idle_disk_workers_are_replaced_by_memory_ones(engine: Engine) -> None:
     governor.shutdown()
 
 
-def test_links_to_memory_share_one_process_and_answer_at_once(engine: Engine) -> None:
+def test_channels_to_memory_share_one_process_and_answer_at_once(engine: Engine) -> None:
     wait_for_memory(engine)
-    links = [query_engine.connect(engine.folder, 10) for _ in range(3)]
+    channels = [query_engine.connect(engine.folder, 10) for _ in range(3)]
     try:
-        assert {link.mode for link in links} == {"memory"}
-        assert len({link.pid for link in links}) == 1
-        for link in links:
-            link.conn.send(QueryJob(COUNT))
-        for link in links:  # every link answers its own job, in full
+        assert {channel.mode for channel in channels} == {"memory"}
+        assert len({channel.pid for channel in channels}) == 1
+        for channel in channels:
+            channel.conn.send(QueryJob(COUNT))
+        for channel in channels:  # every channel answers its own job, in full
             events = []
             while not events or not isinstance(events[-1], Done):
-                assert link.conn.poll(10)
-                events.append(from_wire(link.conn.recv()))
+                assert channel.conn.poll(10)
+                events.append(from_wire(channel.conn.recv()))
             assert b'"n"' in b"".join(e for e in events if isinstance(e, bytes))
     finally:
-        for link in links:
-            link.close()
-    assert Path(f"/proc/{links[0].pid}").exists(), "closing a shared link leaves the side running"
+        for channel in channels:
+            channel.close()
+    assert Path(f"/proc/{channels[0].pid}").exists(), "closing a shared channel leaves the side running"
 
 
 def test_an_answer_dropped_half_way_leaves_the_memory_side_serving(engine: Engine) -> None:
@@ -236,13 +236,13 @@ def test_a_memory_side_that_dies_is_loaded_again_and_queries_go_on(engine: Engin
     governor = Governor.with_engine(engine.folder, 1, 10.0)
     assert b'"n"' in answer(governor)  # on disk, or on the new side if it was that quick
     deadline = time.monotonic() + 30
-    link = query_engine.connect(engine.folder, 10)
-    while link.mode != "memory" and time.monotonic() < deadline:
-        link.kill()
+    channel = query_engine.connect(engine.folder, 10)
+    while channel.mode != "memory" and time.monotonic() < deadline:
+        channel.kill()
         time.sleep(0.1)
-        link = query_engine.connect(engine.folder, 10)
-    link.kill()
-    assert link.mode == "memory"
+        channel = query_engine.connect(engine.folder, 10)
+    channel.kill()
+    assert channel.mode == "memory"
     assert old[0] not in children(engine.process.pid)
     assert b'"n"' in answer(governor)
 
@@ -258,9 +258,9 @@ def test_a_supervised_engine_that_dies_is_started_again_in_its_folder(store: Pat
         while time.monotonic() < deadline and engine.process.pid == first:
             time.sleep(0.05)
         assert engine.process.pid != first
-        link = query_engine.connect(engine.folder, 10)  # waits for the new engine's socket
-        assert link.pid in descendants(engine.process.pid)
-        link.kill()
+        channel = query_engine.connect(engine.folder, 10)  # waits for the new engine's socket
+        assert channel.pid in descendants(engine.process.pid)
+        channel.kill()
         assert b'"n"' in answer(Governor.with_engine(engine.folder, 1, 10.0))
     finally:
         engine.stop()
