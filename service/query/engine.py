@@ -21,7 +21,8 @@ goes to the server, which stops them) and exits when its parent has gone.
 
 Nothing stays dead: `nhskg serve` starts a new engine in the same folder when its engine exits
 (`Engine.supervise`), and the engine forks a new in-memory side when that one dies after it was serving
-(`MemorySide`); clients meanwhile wait for the disk socket, or get 503, or run on disk.
+(`MemorySide`); clients meanwhile wait for the disk socket, or are told it is unavailable, or run on
+disk.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from typing import Literal
 
 from service.build import builder as build
 from service.query import policy as query_policy
-from service.query.job import QueryError, send_answer
+from service.query.job import EngineUnavailableError, send_answer
 from service.store import OxigraphStore, Store, StoreUnavailableError
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ class Engine:
 
     def supervise(self) -> threading.Thread:
         """Start a new engine in the same folder whenever this one exits before `stop`: the web workers
-        connect there again, and get 503 only meanwhile. An engine that dies soon after it started is
+        connect there again, and are refused only meanwhile. An engine that dies soon after it started is
         started again after a growing pause (up to MAX_RESTART_DELAY)."""
         thread = threading.Thread(target=self._restart_when_gone, name="query-engine-supervisor", daemon=True)
         thread.start()
@@ -176,7 +177,7 @@ class Channel:
 
 def connect(folder: Path, timeout: float) -> Channel:
     """A channel to the engine in `folder`: to its in-memory side when that is up and answers, else to a
-    new disk child; or a 503 QueryError. Waits up to `timeout` seconds for an engine that is still
+    new disk child; or EngineUnavailableError. Waits up to `timeout` seconds for an engine that is still
     starting."""
     deadline = time.monotonic() + timeout
     while not (folder / DISK).exists() and time.monotonic() < deadline and folder.is_dir():
@@ -190,8 +191,8 @@ def connect(folder: Path, timeout: float) -> Channel:
         if conn is not None and pid is not None:
             return Channel(conn, pid, mode)
     if reached:  # a side accepted, then its process died (or never answered): say so, not "not running"
-        raise QueryError(503, "a query worker could not start; try again shortly")
-    raise QueryError(503, "the query engine is not running; try again shortly")
+        raise EngineUnavailableError("a query worker could not start; try again shortly")
+    raise EngineUnavailableError("the query engine is not running; try again shortly")
 
 
 def _open(path: Path) -> Connection | None:

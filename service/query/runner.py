@@ -3,7 +3,7 @@
 A web process keeps up to `slots` connections to engine children (service.query.engine); a query takes
 an idle one (or connects a new one), sends its job, and streams the events back; a child still busy at
 the deadline is SIGKILLed and replaced. Beyond `slots` running queries, a query waits `queue_seconds` for
-a free one, then is refused (503), so page requests always find a thread. Idle children forked before
+a free one, then is refused (BusyError), so page requests always find a thread. Idle children forked before
 the engine's in-memory side was ready are replaced by in-memory ones as soon as it is.
 
 An app made with an in-memory store (tests) cannot hand it to another process: `Governor.in_process`
@@ -22,6 +22,7 @@ from pathlib import Path
 from service.query import engine as query_engine
 from service.query.engine import Channel
 from service.query.job import (
+    BadQueryError,
     BusyError,
     Done,
     Event,
@@ -91,7 +92,7 @@ class _Worker:
             ready = self.channel.conn.poll(max(0.0, deadline - time.monotonic()))
             if not ready:
                 self.channel.kill()
-                raise QueryTimeoutError(timeout)
+                raise QueryTimeoutError.after(timeout)
             message = self.channel.conn.recv()
         except (EOFError, OSError) as exc:
             self.close()
@@ -210,7 +211,7 @@ class Governor:
             worker.send(job)
             return worker, worker.next_event(deadline, self.timeout), deadline
         except QueryError as exc:
-            self._give_back(worker, healthy=not isinstance(exc, QueryTimeoutError) and exc.status < 500)
+            self._give_back(worker, healthy=isinstance(exc, BadQueryError))
             raise
 
     def _take(self) -> _Worker:

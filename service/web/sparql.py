@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -26,7 +27,17 @@ from flask.sansio.blueprints import BlueprintSetupState
 from service import iris
 from service.query import result_cache
 from service.query.engine import Engine
-from service.query.job import BusyError, QueryError, QueryJob, QueryTimeoutError
+from service.query.job import (
+    BusyError,
+    EngineUnavailableError,
+    InternalQueryError,
+    MalformedQueryError,
+    QueryError,
+    QueryJob,
+    QueryTimeoutError,
+    RefusedQueryError,
+    UnacceptableFormatError,
+)
 from service.query.result_cache import KeptAnswer, ResultCache
 from service.query.runner import Answer, Governor
 from service.web import app as application
@@ -101,17 +112,28 @@ def unavailable(message: str, retry_after: int | None) -> ProtocolError:
     return ProtocolError(errors.error_response(503, "Service Unavailable", message, headers))
 
 
+def internal_error(message: str) -> ProtocolError:
+    return ProtocolError(errors.error_response(500, "Internal Server Error", message, CORS))
+
+
+# What went wrong with a query -> its HTTP response: the one place where query errors meet statuses.
+QUERY_ERROR_RESPONSES: dict[type[QueryError], Callable[[str], ProtocolError]] = {
+    MalformedQueryError: bad_request,
+    RefusedQueryError: bad_request,
+    UnacceptableFormatError: not_acceptable,
+    BusyError: lambda message: unavailable(message, retry_after=2),
+    QueryTimeoutError: lambda message: unavailable(message, retry_after=None),
+    EngineUnavailableError: lambda message: unavailable(message, retry_after=None),
+    InternalQueryError: internal_error,
+}
+
+
 def failed(exc: QueryError) -> ProtocolError:
-    if isinstance(exc, BusyError):
-        return unavailable(exc.message, 2)
-    if isinstance(exc, QueryTimeoutError) or exc.status == 503:
-        return unavailable(exc.message, None)
-    if exc.status == 406:
-        return not_acceptable(exc.message)
-    titles = {400: "Bad Request", 500: "Internal Server Error"}
-    return ProtocolError(
-        errors.error_response(exc.status, titles.get(exc.status, "Error"), exc.message, CORS)
-    )
+    """The response for a query that failed: the table's entry for its class or nearest base class."""
+    for cls in type(exc).__mro__:
+        if cls in QUERY_ERROR_RESPONSES:
+            return QUERY_ERROR_RESPONSES[cls](exc.message)
+    return internal_error(exc.message)
 
 
 # --- parsing the request ------------------------------------------------------------------------------
