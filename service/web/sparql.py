@@ -39,9 +39,10 @@ from service.query.job import (
     UnacceptableFormatError,
 )
 from service.query.result_cache import KeptAnswer, ResultCache
-from service.query.runner import Answer, Governor
+from service.query.runner import Governor
 from service.web import app as application
 from service.web import conneg, errors, service_description
+from service.web.answers import AnswerBody
 
 EXTENSION = "nhskg.sparql"
 FORM = "application/x-www-form-urlencoded"
@@ -292,7 +293,8 @@ def run_query(operation: Operation) -> Response:
         seconds = time.perf_counter() - started
         application.state().metrics.observe_query(job.sparql, seconds, None, exc.outcome)
         raise failed(exc) from exc
-    return _streamed(answer, headers, job, started, cache if wanted.store else None)
+    body = AnswerBody(answer, job, started, cache if wanted.store else None, application.state().metrics)
+    return Response(body, status=200, content_type=_content_type(answer.head.format), headers=headers)
 
 
 def _job(operation: Operation) -> QueryJob:
@@ -322,31 +324,6 @@ def _kept(kept: KeptAnswer, headers: dict[str, str], sparql: str, started: float
     metrics.observe_query(sparql, time.perf_counter() - started, kept.rows, "cached")
     headers = {**headers, "Cache-Status": result_cache.HIT}
     return Response(kept.body, status=200, content_type=_content_type(kept.format), headers=headers)
-
-
-def _streamed(
-    answer: Answer, headers: dict[str, str], job: QueryJob, started: float, cache: ResultCache | None
-) -> Response:
-    metrics = application.state().metrics
-    finish = answer.close
-    body, keep = cache.recording(job, answer) if cache is not None else (iter(answer), lambda: None)
-    observed: list[bool] = []
-
-    def close() -> None:
-        # Called twice: by the Answer when its body runs out, and by the WSGI server; count it once.
-        finish()
-        if observed:
-            return
-        observed.append(True)
-        rows = answer.done.rows if answer.done else None
-        outcome = "ok" if answer.done else "aborted"
-        metrics.observe_query(job.sparql, time.perf_counter() - started, rows, outcome)
-        keep()
-
-    answer.close = close  # type: ignore[method-assign]
-    response = Response(body, status=200, content_type=_content_type(answer.head.format), headers=headers)
-    response.call_on_close(close)
-    return response
 
 
 def describe_service() -> Response:
