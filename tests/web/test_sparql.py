@@ -10,6 +10,18 @@ import pytest
 from flask.testing import FlaskClient
 from rdflib import RDF, Namespace, URIRef
 
+from service.query.job import (
+    BusyError,
+    EngineUnavailableError,
+    InternalQueryError,
+    MalformedQueryError,
+    QueryError,
+    QueryTimeoutError,
+    RefusedQueryError,
+    UnacceptableFormatError,
+    WorkerGoneError,
+)
+from service.web import sparql
 from tests.sparql_fixtures import make_app, parse_rdf
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -299,3 +311,31 @@ def test_each_query_is_counted_and_logged_once() -> None:
     assert metrics.queries["ok"] == 1  # evaluated once, then answered from the result cache
     assert metrics.queries["cached"] == 2
     assert metrics.queries["aborted"] == 0
+
+
+BAD, UNAVAILABLE = "Bad Request", "Service Unavailable"
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "title", "extra"),
+    [
+        (MalformedQueryError("query syntax error: at 1:1"), 400, BAD, {}),
+        (RefusedQueryError("SERVICE is not allowed"), 400, BAD, {}),
+        (UnacceptableFormatError("no acceptable format"), 406, "Not Acceptable", {"Vary": "Accept"}),
+        (BusyError(), 503, UNAVAILABLE, {"Retry-After": "2"}),
+        (QueryTimeoutError.after(2), 503, UNAVAILABLE, {}),
+        (EngineUnavailableError("the query engine is not running"), 503, UNAVAILABLE, {}),
+        (WorkerGoneError(), 503, UNAVAILABLE, {}),
+        (InternalQueryError("the store could not be read"), 500, "Internal Server Error", {}),
+    ],
+)
+def test_each_kind_of_query_error_has_its_response(
+    error: QueryError, status: int, title: str, extra: dict[str, str]
+) -> None:
+    with make_app().test_request_context(headers={"Accept": "text/plain"}):
+        response = sparql.failed(error).response
+    assert response.status_code == status
+    assert response.get_data(as_text=True) == f"{status} {title}: {error.message}\n"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert {k: response.headers[k] for k in extra} == extra
+    assert ("Retry-After" in response.headers) == isinstance(error, BusyError)
