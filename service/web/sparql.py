@@ -39,7 +39,7 @@ from service.query.job import (
     UnacceptableFormatError,
 )
 from service.query.result_cache import KeptAnswer, ResultCache
-from service.query.runner import Governor
+from service.query.runner import Governor, InProcessRunner, QueryRunner
 from service.web import app as application
 from service.web import conneg, errors, service_description
 from service.web.answers import AnswerBody
@@ -73,7 +73,7 @@ class ProtocolError(Exception):
 
 @dataclass
 class SparqlState:
-    governor: Governor
+    governor: QueryRunner
     results: ResultCache | None = None  # None: answers are not kept
     graph_counts: dict[str, int] | None = None
 
@@ -372,8 +372,9 @@ def query_editor() -> str:
 
 
 def _install(setup: BlueprintSetupState) -> None:
-    """Create this process's governor: over the server's query engine, else over an engine of its own
-    for the built store, else (an app made with a store in hand) in-process."""
+    """Create this process's query runner: the governor over the server's query engine, else over an
+    engine of its own for the built store; else (a store in hand, with no build an engine could open)
+    the in-process runner, which has no timeout."""
     app = setup.app
     app_state = app.extensions[application.EXTENSION]
     settings = app_state.settings
@@ -384,10 +385,10 @@ def _install(setup: BlueprintSetupState) -> None:
         engine = own.folder
     if engine is not None:
         slots = settings.query_slots_per_worker
-        governor = Governor.with_engine(engine, slots, settings.query_timeout, settings.query_queue_seconds)
+        governor: QueryRunner = Governor(engine, slots, settings.query_timeout, settings.query_queue_seconds)
         governor.warm_up()
     else:
-        governor = Governor.in_process(
+        governor = InProcessRunner(
             app_state.store, settings.max_concurrent_queries, settings.query_queue_seconds
         )
     kept = settings.result_cache_mb * 1024 * 1024

@@ -66,7 +66,7 @@ def test_memory_and_disk_give_the_same_answers(store: Path) -> None:
             channel = query_engine.connect(engine.folder, 10)
             assert channel.mode == mode
             channel.kill()
-            bodies[mode] = answer(Governor.with_engine(engine.folder, 1, 10.0))
+            bodies[mode] = answer(Governor(engine.folder, 1, 10.0))
         finally:
             engine.stop()
     assert bodies["disk"] == bodies["memory"]
@@ -75,7 +75,7 @@ def test_memory_and_disk_give_the_same_answers(store: Path) -> None:
 
 @pytest.mark.parametrize("engine", ["disk"], indirect=True)
 def test_a_disk_engine_never_loads_memory(engine: Engine) -> None:
-    assert answer(Governor.with_engine(engine.folder, 1, 10.0))
+    assert answer(Governor(engine.folder, 1, 10.0))
     time.sleep(1.0)
     assert not query_engine.memory_ready(engine.folder)
 
@@ -88,7 +88,7 @@ def test_without_a_dump_queries_stay_on_disk(store: Path, tmp_path: Path) -> Non
     try:
         time.sleep(1.0)
         assert not query_engine.memory_ready(engine.folder)
-        assert b'"n"' in answer(Governor.with_engine(engine.folder, 1, 10.0))
+        assert b'"n"' in answer(Governor(engine.folder, 1, 10.0))
     finally:
         engine.stop()
 
@@ -102,7 +102,7 @@ def memory_side(engine: Engine) -> int:
 
 
 def test_idle_disk_workers_are_replaced_by_memory_ones(engine: Engine) -> None:
-    governor = Governor.with_engine(engine.folder, 2, 10.0)
+    governor = Governor(engine.folder, 2, 10.0)
     governor.warm_up()
     wait_for_memory(engine)
     side = memory_side(engine)
@@ -138,7 +138,7 @@ def test_channels_to_memory_share_one_process_and_answer_at_once(engine: Engine)
 def test_an_answer_dropped_half_way_leaves_the_memory_side_serving(engine: Engine) -> None:
     wait_for_memory(engine)
     side = memory_side(engine)
-    governor = Governor.with_engine(engine.folder, 1, 10.0)
+    governor = Governor(engine.folder, 1, 10.0)
     numbers = " ".join(str(i) for i in range(300))
     big = f"SELECT * WHERE {{ VALUES ?a {{ {numbers} }} VALUES ?b {{ {numbers} }} }}"  # 90,000 rows
     result = governor.run(QueryJob(big))
@@ -159,7 +159,7 @@ SLOW_COUNT = (  # 10^10 rows to count
 def test_an_overrunning_query_is_killed_and_the_next_is_answered(engine: Engine, request: Any) -> None:
     if request.node.callspec.params["engine"] == "memory":
         wait_for_memory(engine)
-    governor = Governor.with_engine(engine.folder, 1, 0.5)
+    governor = Governor(engine.folder, 1, 0.5)
     assert b'"n"' in answer(governor)  # the one worker is connected and idle
     before = set(descendants(engine.process.pid))
     with pytest.raises(QueryTimeoutError):
@@ -172,7 +172,7 @@ def test_an_overrunning_query_is_killed_and_the_next_is_answered(engine: Engine,
 def test_an_abandoned_query_still_running_at_its_deadline_stops_the_memory_side(engine: Engine) -> None:
     wait_for_memory(engine)
     side = memory_side(engine)
-    governor = Governor.with_engine(engine.folder, 1, 1.0)
+    governor = Governor(engine.folder, 1, 1.0)
     # One row at once (so the answer has begun), then a count that would take hours.
     slow = "SELECT * WHERE { { VALUES ?x { 1 } } UNION { " + SLOW_COUNT + " } }"
     result = governor.run(QueryJob(slow))
@@ -233,7 +233,7 @@ def test_a_memory_side_that_dies_is_loaded_again_and_queries_go_on(engine: Engin
     old = children(engine.process.pid)
     assert len(old) == 1
     os.kill(old[0], signal.SIGKILL)
-    governor = Governor.with_engine(engine.folder, 1, 10.0)
+    governor = Governor(engine.folder, 1, 10.0)
     assert b'"n"' in answer(governor)  # on disk, or on the new side if it was that quick
     deadline = time.monotonic() + 30
     channel = query_engine.connect(engine.folder, 10)
@@ -261,7 +261,7 @@ def test_a_supervised_engine_that_dies_is_started_again_in_its_folder(store: Pat
         channel = query_engine.connect(engine.folder, 10)  # waits for the new engine's socket
         assert channel.pid in descendants(engine.process.pid)
         channel.kill()
-        assert b'"n"' in answer(Governor.with_engine(engine.folder, 1, 10.0))
+        assert b'"n"' in answer(Governor(engine.folder, 1, 10.0))
     finally:
         engine.stop()
     assert not engine.folder.exists()

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from service.query.runner import Governor, QueryJob
+from service.query.runner import InProcessRunner, QueryJob
 from tests.live import LiveServer
 from tests.sparql_fixtures import LIVE_MAX_CONCURRENT, LIVE_TIMEOUT, SLOW_GRAPH, fixture_store
 
@@ -67,7 +67,7 @@ def test_too_many_queries_get_503_and_pages_stay_up(sparql_server: LiveServer) -
 
 
 def test_in_process_mode_caps_rows_but_says_it_has_no_timeout(caplog: pytest.LogCaptureFixture) -> None:
-    governor = Governor.in_process(fixture_store(), slots=1)
+    governor = InProcessRunner(fixture_store(), slots=1)
     assert not governor.isolated
     assert "no timeout" in caplog.text
     answer = governor.run(QueryJob("SELECT * WHERE { ?s ?p ?o }", max_rows=3))

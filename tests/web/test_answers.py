@@ -6,7 +6,7 @@ import time
 
 from service.query.job import QueryJob
 from service.query.result_cache import ResultCache
-from service.query.runner import Governor
+from service.query.runner import InProcessRunner
 from service.web.answers import AnswerBody
 from service.web.observability import Metrics
 from tests.sparql_fixtures import fixture_store
@@ -15,7 +15,7 @@ ROWS = "SELECT * WHERE { ?s ?p ?o } LIMIT 5"
 
 
 def test_a_body_read_to_the_end_frees_its_slot_counts_once_and_is_kept() -> None:
-    governor = Governor.in_process(fixture_store(), slots=1, queue_seconds=0)
+    governor = InProcessRunner(fixture_store(), slots=1, queue_seconds=0)
     metrics, cache, job = Metrics(), ResultCache(1024 * 1024), QueryJob(ROWS)
     body = AnswerBody(governor.run(job), job, time.perf_counter(), cache, metrics)
     data = b"".join(body)
@@ -28,7 +28,7 @@ def test_a_body_read_to_the_end_frees_its_slot_counts_once_and_is_kept() -> None
 
 
 def test_a_body_closed_half_read_frees_its_slot_counts_an_abort_and_keeps_nothing() -> None:
-    governor = Governor.in_process(fixture_store(), slots=1, queue_seconds=0)
+    governor = InProcessRunner(fixture_store(), slots=1, queue_seconds=0)
     metrics, cache, job = Metrics(), ResultCache(1024 * 1024), QueryJob(ROWS)
     body = AnswerBody(governor.run(job), job, time.perf_counter(), cache, metrics)
     assert next(iter(body))
