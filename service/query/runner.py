@@ -66,7 +66,9 @@ class _Worker:
 
     def _drain(self, deadline: float) -> None:
         try:
-            while self.channel.conn.poll(max(0.0, deadline - self.clock())):
+            # The deadline is checked on every turn, not only through poll's wait: past it, poll(0) is
+            # still true whenever data waits, as it would for a side that sends faster than we read.
+            while self.clock() < deadline and self.channel.conn.poll(max(0.0, deadline - self.clock())):
                 if isinstance(from_wire(self.channel.conn.recv()), Done):
                     break
             else:
