@@ -107,7 +107,8 @@ class _Worker:
 
 
 class Answer:
-    """A query's Head and its body in chunks; `close()` (called by the WSGI server) frees the slot."""
+    """A query's Head and its body in chunks. `close()` frees the slot: it is called once the body has
+    run out, and by whoever serves the answer when its response closes (service/web/answers.py)."""
 
     def __init__(self, head: Head, rest: Iterator[Event], finish: Callable[[bool], None]) -> None:
         self.head = head
@@ -151,12 +152,11 @@ class _Slots:
     """At most `slots` queries at once; a query waits `queue_seconds` for a slot, then BusyError."""
 
     def __init__(self, slots: int, queue_seconds: float) -> None:
-        self.slots = slots
-        self.queue_seconds = queue_seconds
+        self._queue_seconds = queue_seconds
         self._free = threading.BoundedSemaphore(slots)
 
     def take(self) -> None:
-        if not self._free.acquire(timeout=self.queue_seconds):
+        if not self._free.acquire(timeout=self._queue_seconds):
             raise BusyError()
 
     def give_back(self) -> None:
