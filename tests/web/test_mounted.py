@@ -6,6 +6,8 @@ Content-Location header, every URL in the HTML and every href of /search.json ke
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 import pytest
 import rdflib
 from flask.testing import FlaskClient
@@ -119,3 +121,10 @@ def test_rdf_keeps_canonical_iris_under_a_prefix(client: FlaskClient) -> None:
     body = _get(client, "/doc/pct/5NT.nt", "*/*").get_data(as_text=True)
     assert f"<{iris.ID}pct/5NT>" in body
     assert PREFIX + "/" not in body
+
+
+def test_the_openapi_description_resolves_its_paths_under_the_prefix(client: FlaskClient) -> None:
+    # Without `servers` OpenAPI means "/", the host's root; a relative "./" is read against the document.
+    spec = _get(client, "/openapi.json", "application/json").get_json()
+    servers = [urljoin(f"{ROOT}/openapi.json", server["url"]) for server in spec["servers"]]
+    assert servers == [f"{ROOT}/"]
