@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
-from flask import Blueprint, Request, Response, render_template, request, url_for
+from flask import Blueprint, Request, Response, render_template, request
 from flask.sansio.blueprints import BlueprintSetupState
 
 from service import iris
@@ -30,7 +30,7 @@ from service.query.job import BusyError, QueryError, QueryJob, QueryTimeoutError
 from service.query.result_cache import KeptAnswer, ResultCache
 from service.query.runner import Answer, Governor
 from service.web import app as application
-from service.web import conneg, errors, service_description
+from service.web import conneg, errors, service_description, urls
 
 EXTENSION = "nhskg.sparql"
 FORM = "application/x-www-form-urlencoded"
@@ -339,7 +339,10 @@ def describe_service() -> Response:
         return Response(query_editor(), headers=headers, mimetype="text/html")
     fmt = conneg.GRAPH_MEDIA_TYPES[chosen]
     triples = service_description.describe(
-        request.base_url, application.state().settings, _graph_counts(), application.state().manifest
+        urls.sparql_endpoint_url(),
+        application.state().settings,
+        _graph_counts(),
+        application.state().manifest,
     )
     body = b"".join(service_description.serialise(triples, fmt))
     content_type = chosen + ("; charset=utf-8" if chosen.startswith("text/") else "")
@@ -361,7 +364,7 @@ def query_editor() -> str:
     examples = service_description.examples()
     return render_template(
         "sparql.html",
-        endpoint=url_for("sparql.endpoint", _external=True),
+        endpoint=urls.sparql_endpoint_url(),
         prefixes=iris.PREFIXES,
         examples=examples,
         examples_json=[{"name": e.name, "title": e.title, "query": e.query} for e in examples],

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from service.web import conneg
-from service.web.urls import curie
+from service.web.urls import curie, page_href
 
 if TYPE_CHECKING:
     from service.build.validation.report import ValidationReport
@@ -240,10 +240,10 @@ def available(offered: Sequence[str]) -> str:
     return "Available: " + ", ".join(t for t, name in MEDIA_TYPES.items() if name in offered)
 
 
-def quality_headers(path: str, offered: Sequence[str]) -> dict[str, str]:
-    """Vary: Accept, and a Link to each explicit form of `path` (/shapes, /validation)."""
+def quality_headers(endpoint: str, offered: Sequence[str]) -> dict[str, str]:
+    """Vary: Accept, and a Link to each explicit form of the page at `endpoint` (/shapes, /validation)."""
     links = [
-        f'<{path}.{ext}>; rel="alternate"; type="{CONTENT_TYPES[name].split(";")[0]}"'
+        f'<{page_href(endpoint, ext)}>; rel="alternate"; type="{CONTENT_TYPES[name].split(";")[0]}"'
         for ext, name in EXTENSIONS.items()
         if name in offered and name in CONTENT_TYPES
     ]

@@ -186,7 +186,7 @@ def thing(path: str) -> WerkzeugResponse:
     """303 See Other to the document about the thing, in the format the Accept header prefers."""
     _known_iri(path)
     fmt = chosen_format(None)
-    response = redirect(urls.doc_path(path, None if fmt.name == "html" else fmt), code=303)
+    response = redirect(urls.doc_url(path, None if fmt.name == "html" else fmt), code=303)
     response.headers["Vary"] = "Accept"
     return response
 
@@ -199,10 +199,10 @@ def document(path: str) -> Response | str:
     at = day_arg()
     members_page, triples_page = page_arg("members_page"), page_arg("page")
     headers = _alternates(
-        {f.name: urls.doc_path(stem, f if f.name != "html" else None) for f in urls.DOC_FORMATS}
+        {f.name: urls.doc_url(stem, f if f.name != "html" else None) for f in urls.DOC_FORMATS}
     )
     if explicit is None:
-        headers["Content-Location"] = urls.doc_path(stem, fmt if fmt.name != "html" else None)
+        headers["Content-Location"] = urls.doc_url(stem, fmt if fmt.name != "html" else None)
     key = (request.script_root, iri, fmt.name, at, members_page, triples_page, dt.date.today())
     body = pages_state().documents.get_or_make(
         key, lambda: _document_body(iri, fmt.name, at, members_page, triples_page)
@@ -244,7 +244,7 @@ def ontology(ext: str) -> Response | str:
     if ext and explicit is None:
         abort(404)
     fmt = chosen_format(explicit)
-    headers = _alternates({f.name: f"/def{f.extension}" for f in urls.DOC_FORMATS})
+    headers = _alternates({f.name: urls.ontology_href(f) for f in urls.DOC_FORMATS})
     if fmt.name != "html":
         result = _store().query("CONSTRUCT WHERE { ?s ?p ?o }", default_graphs=[iris.graph("ontology")])
         response = Response(result.serialize(fmt.name), mimetype=fmt.media_type)
@@ -278,7 +278,7 @@ def shapes(ext: str) -> Response:
     with state.lock:
         if state.shapes is None:
             state.shapes = pages_quality.shapes_view(application.state().settings.shapes_dir)
-    headers = pages_quality.quality_headers("/shapes", ("turtle",))
+    headers = pages_quality.quality_headers("pages.shapes", ("turtle",))
     if fmt == "turtle":
         return Response(state.shapes.turtle, content_type=pages_quality.CONTENT_TYPES[fmt], headers=headers)
     return Response(render_template("shapes.html", view=state.shapes), mimetype="text/html", headers=headers)
@@ -289,7 +289,8 @@ def shapes(ext: str) -> Response:
 def validation_report(ext: str) -> Response:
     fmt = _quality_format(ext, ("html", "json", "turtle"))
     state = pages_state()
-    report, headers = state.report, pages_quality.quality_headers("/validation", ("json", "turtle"))
+    report = state.report
+    headers = pages_quality.quality_headers("pages.validation_report", ("json", "turtle"))
     if fmt == "html":
         view = pages_quality.validation_view(report, state.catalogue.label) if report is not None else None
         return Response(render_template("validation.html", view=view), mimetype="text/html", headers=headers)
@@ -354,7 +355,7 @@ def coverage_page(ext: str) -> Response:
     """How complete the history is: one row per kind of body, then the stated gaps."""
     fmt = _quality_format(ext, ("html", "json", "turtle"))
     view = pages_state().coverage_on(_store(), dt.date.today())
-    headers = pages_quality.quality_headers("/coverage", ("json", "turtle"))
+    headers = pages_quality.quality_headers("pages.coverage_page", ("json", "turtle"))
     if fmt == "json":
         return Response(json.dumps(to_json(view), indent=1), content_type="application/json", headers=headers)
     if fmt == "turtle":
