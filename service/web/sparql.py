@@ -341,7 +341,7 @@ def describe_service() -> Response:
     triples = service_description.describe(
         request.base_url, application.state().settings, _graph_counts(), application.state().manifest
     )
-    body = b"".join(service_description.serialise(triples, fmt))
+    body = b"".join(service_description.serialize(triples, fmt))
     content_type = chosen + ("; charset=utf-8" if chosen.startswith("text/") else "")
     return Response(body, headers=headers, content_type=content_type)
 
