@@ -3,6 +3,7 @@ with the same parameters, and raises the interface's errors. Issue 17's remote s
 
 from __future__ import annotations
 
+import ast
 import inspect
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from service import iris
 from service.store import OxigraphStore
 from service.store.interface import QuerySyntaxError, RdfSyntaxError, Store, StoreUnavailableError
 
+SERVICE = Path(__file__).parents[2] / "service"
 IMPLEMENTATIONS = [OxigraphStore]
 METHODS = sorted(
     name for name, _ in inspect.getmembers(Store, inspect.isfunction) if not name.startswith("_")
@@ -55,3 +57,14 @@ def test_the_embedded_store_raises_the_interfaces_errors(tmp_path: Path) -> None
         store.load_file(tmp_path / "data.csv", iris.graph("x"))
     with pytest.raises(StoreUnavailableError):
         OxigraphStore.open_read_only(tmp_path / "nothing-here")
+
+
+def test_nothing_outside_the_store_package_imports_pyoxigraph() -> None:
+    importers = []
+    for path in sorted(SERVICE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        names += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        if any(name.split(".")[0] == "pyoxigraph" for name in names):
+            importers.append(path.relative_to(SERVICE).as_posix())
+    assert importers and all(p.startswith("store/") for p in importers), importers
