@@ -94,7 +94,9 @@ def test_batches_stop_at_the_limit_and_say_whether_they_cut(n: int, limit: int, 
     assert len(parse_rdf(body, RDFLIB[fmt])) == written.count
 
 
-IRIS = st.builds(IRI, st.from_regex(r"http://example\.org/[a-z0-9/#-]{0,12}", fullmatch=True))
+IRIS = st.builds(
+    IRI, st.from_regex(r"http://example\.org/[a-z0-9/-]{0,12}(#[a-z0-9-]{0,6})?", fullmatch=True)
+)
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
 TERMS = st.one_of(
     IRIS,
