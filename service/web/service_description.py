@@ -97,7 +97,7 @@ def describe(
     return triples
 
 
-def serialise(triples: list[Triple], fmt: str) -> Iterator[bytes]:
+def serialize(triples: list[Triple], fmt: str) -> Iterator[bytes]:
     return write_triples(fmt, triples, {**DESCRIPTION_PREFIXES, "nhs": iris.DEF})
 
 

@@ -344,7 +344,7 @@ def describe_service() -> Response:
         _graph_counts(),
         application.state().manifest,
     )
-    body = b"".join(service_description.serialise(triples, fmt))
+    body = b"".join(service_description.serialize(triples, fmt))
     content_type = chosen + ("; charset=utf-8" if chosen.startswith("text/") else "")
     return Response(body, headers=headers, content_type=content_type)
 
