@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask
 from werkzeug.exceptions import HTTPException
 
 from service.build import builder as build
 from service.config import Settings
 from service.store import OxigraphStore, Store, StoreUnavailableError
 from service.web import errors, home, observability, sparql
+from service.web.context import EXTENSION, AppState
 from service.web.pages import routes as pages
-
-EXTENSION = "nhskg"
-
-
-@dataclass
-class AppState:
-    """What every request may need, created once per process by `create_app`."""
-
-    settings: Settings
-    store: Store
-    manifest: dict[str, object]
-    metrics: observability.Metrics = field(default_factory=observability.Metrics)
-    store_path: Path | None = None  # the folder of an on-disk store, watched by /healthz
-    built: Path | None = None  # the build's folder (catalogue, report, dump) when the app serves its store
-    engine: Path | None = None  # the socket folder of the server's query engine, if it has one
-
-    @property
-    def data_version(self) -> str:
-        return str(self.manifest.get("key", "unknown"))
 
 
 def create_app(
@@ -67,11 +48,3 @@ def create_app(
     app.register_error_handler(HTTPException, errors.http_error)
     app.register_error_handler(Exception, errors.unexpected_error)
     return app
-
-
-def state() -> AppState:
-    """The running app's state (inside a request or app context)."""
-    value = current_app.extensions[EXTENSION]
-    if not isinstance(value, AppState):
-        raise RuntimeError("the app was not made by create_app")
-    return value

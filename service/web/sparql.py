@@ -29,8 +29,8 @@ from service.query.engine import Engine
 from service.query.job import BusyError, QueryError, QueryJob, QueryTimeoutError
 from service.query.result_cache import KeptAnswer, ResultCache
 from service.query.runner import Answer, Governor
-from service.web import app as application
 from service.web import conneg, errors, service_description
+from service.web import context as application  # the app's state, not the factory
 
 EXTENSION = "nhskg.sparql"
 FORM = "application/x-www-form-urlencoded"

@@ -17,6 +17,7 @@ from service.store import Store
 from service.terms import IRI, BNode, Row, Term, Triple
 from service.web.pages.ontology import Vocabulary
 from service.web.pages.quality import Finding, SavedReport, warnings_for
+from service.web.urls import curie, outbound_kind
 
 RDF_TYPE = iris.PREFIXES["rdf"] + "type"
 RDFS = iris.PREFIXES["rdfs"]
@@ -141,8 +142,6 @@ class Labeller:
             rows = self.store.select(query("labels"), {"this": IRI(iri)})
             found = rows[0]["label"].value if rows else None
         if found is None:
-            from service.web.urls import curie
-
             found = curie(iri)
         self.known[iri] = found
         return found
@@ -319,8 +318,6 @@ def _types(statements: list[Statement], vocabulary: Vocabulary, labels: Labeller
 
 
 def _outbound(statements: list[Statement]) -> list[Link]:
-    from service.web.urls import outbound_kind
-
     found = []
     for s in statements:
         if s.predicate.iri in OUTBOUND and isinstance(s.object, IRI):

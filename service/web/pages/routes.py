@@ -23,8 +23,7 @@ from service.build import coverage
 from service.build.catalogue import CATALOGUE_FILE, Catalogue, load_catalogue, parse_day
 from service.store import Store
 from service.terms import Row
-from service.web import app as application
-from service.web import conneg, errors, urls
+from service.web import conneg, context, errors, urls
 from service.web.pages import quality as pages_quality
 from service.web.pages.coverage import coverage_triples, to_json
 from service.web.pages.entity import EDITORIAL_NOTE, EntityView, document_triples, entity_view, exists
@@ -63,7 +62,7 @@ class PagesState:
 
 @blueprint.record_once
 def _build_state(setup: BlueprintSetupState) -> None:
-    app_state = setup.app.extensions[application.EXTENSION]
+    app_state = setup.app.extensions[context.EXTENSION]
     folder = app_state.built  # its catalogue and validation report, if the app serves a build
     catalogue = load_catalogue(app_state.store, folder / CATALOGUE_FILE if folder else None)
     vocabulary = build_vocabulary(app_state.store)
@@ -92,11 +91,11 @@ def pages_state(app: Flask | None = None) -> PagesState:
 
 
 def _store() -> Store:
-    return application.state().store
+    return context.state().store
 
 
 def _base() -> str:
-    return application.state().settings.canonical_base
+    return context.state().settings.canonical_base
 
 
 # --- request parsing ----------------------------------------------------------------------------
@@ -277,7 +276,7 @@ def shapes(ext: str) -> Response:
     state = pages_state()
     with state.lock:
         if state.shapes is None:
-            state.shapes = pages_quality.shapes_view(application.state().settings.shapes_dir)
+            state.shapes = pages_quality.shapes_view(context.state().settings.shapes_dir)
     headers = pages_quality.quality_headers("/shapes", ("turtle",))
     if fmt == "turtle":
         return Response(state.shapes.turtle, content_type=pages_quality.CONTENT_TYPES[fmt], headers=headers)
@@ -367,4 +366,4 @@ def coverage_page(ext: str) -> Response:
 @blueprint.get("/about")
 def about() -> str:
     sources, kinds = data_sources(_store())
-    return render_template("about.html", sources=sources, kinds=kinds, app_state=application.state())
+    return render_template("about.html", sources=sources, kinds=kinds, app_state=context.state())
