@@ -10,9 +10,10 @@ from werkzeug.exceptions import HTTPException
 from service.build import builder as build
 from service.config import Settings
 from service.store import OxigraphStore, Store, StoreUnavailableError
-from service.web import errors, home, observability, sparql
+from service.web import context, errors, home, observability, sparql, urls
 from service.web.context import EXTENSION, AppState
 from service.web.pages import routes as pages
+from service.web.pages.state import build_pages_state
 
 
 def create_app(
@@ -21,9 +22,31 @@ def create_app(
     manifest: dict[str, object] | None = None,
     engine: Path | None = None,
 ) -> Flask:
-    """A configured app. Without a store, open the built one for the current inputs read-only. `engine`
-    is the socket folder of a query engine started by the server (without one, the app starts its own)."""
-    settings = settings.validated()
+    """A configured app, with everything it holds built here, before the first request: the app's state,
+    the SPARQL endpoint's governor and the pages' catalogue. Without a store, open the built one for the
+    current inputs read-only. `engine` is the socket folder of a query engine started by the server
+    (without one, the app starts its own for a build's store)."""
+    app_state = _app_state(settings.validated(), store, manifest, engine)
+    # Templates and static files live at the package's root (service/templates, service/static).
+    app = Flask(__name__, root_path=str(Path(__file__).parents[1]))
+    app.config.update(MAX_CONTENT_LENGTH=app_state.settings.max_request_bytes, JSON_SORT_KEYS=False)
+    app.extensions[EXTENSION] = app_state
+    # The governor first: an engine of the app's own then loads its store while the catalogue is read.
+    context.attach(app, sparql.make_sparql_state(app, app_state))
+    context.attach(app, build_pages_state(app_state))
+    observability.install(app, app_state.metrics)
+    for blueprint in (home.blueprint, sparql.blueprint, pages.blueprint):
+        app.register_blueprint(blueprint)
+    for name in pages.TEMPLATE_GLOBALS:
+        app.add_template_global(getattr(urls, name), name)
+    app.register_error_handler(HTTPException, errors.http_error)
+    app.register_error_handler(Exception, errors.unexpected_error)
+    return app
+
+
+def _app_state(
+    settings: Settings, store: Store | None, manifest: dict[str, object] | None, engine: Path | None
+) -> AppState:
     store_path = None
     key = (manifest or {}).get("key")
     # Looked up once, and only where it can be the app's: finding it hashes every input file.
@@ -36,15 +59,4 @@ def create_app(
         manifest = build.read_manifest(built)
     elif built is not None and build.read_manifest(built).get("key") != key:
         built = None  # a store in hand that is not the build's
-    # Templates and static files live at the package's root (service/templates, service/static).
-    app = Flask(__name__, root_path=str(Path(__file__).parents[1]))
-    app.config.update(MAX_CONTENT_LENGTH=settings.max_request_bytes, JSON_SORT_KEYS=False)
-    app_state = AppState(settings, store, manifest or {}, store_path=store_path, engine=engine, built=built)
-    app.extensions[EXTENSION] = app_state
-    observability.install(app, app_state.metrics)
-    app.register_blueprint(home.blueprint)
-    app.register_blueprint(sparql.blueprint)
-    app.register_blueprint(pages.blueprint)
-    app.register_error_handler(HTTPException, errors.http_error)
-    app.register_error_handler(Exception, errors.unexpected_error)
-    return app
+    return AppState(settings, store, manifest or {}, store_path=store_path, engine=engine, built=built)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, render_template
 
-from service.build.catalogue import query
 from service.store import StoreUnavailableError
 from service.web import context
-from service.web.pages import routes as pages
+from service.web.pages.args import day_arg
 from service.web.pages.listings import landscape
+from service.web.pages.state import pages_state
 
 blueprint = Blueprint("home", __name__)
 
@@ -30,11 +30,8 @@ def dataset_summary(manifest: dict[str, object]) -> dict[str, object]:
 
 @blueprint.get("/")
 def index() -> str:
-    day = pages.day_arg() or dt.date.today()
-    state = pages.pages_state()
-    with state.lock:
-        if state.accountabilities is None:
-            state.accountabilities = context.state().store.select(query("accountabilities"))
+    day = day_arg() or dt.date.today()
+    state = pages_state()
     view = landscape(state.catalogue, state.vocabulary, state.accountabilities, day)
     summary = dataset_summary(context.state().manifest)
     return render_template("home.html", summary=summary, landscape=view, at=day)
