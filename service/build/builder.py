@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from service import __version__, iris
 from service.config import Settings
-from service.store import OxigraphStore, RdfSyntaxError
+from service.store import OxigraphStore, RdfSyntaxError, StoreUnavailableError
 
 if TYPE_CHECKING:
     from service.build.validation.check import ValidationReport
@@ -115,6 +115,28 @@ def read_manifest(path: Path) -> dict[str, object]:
     with (path / MANIFEST).open(encoding="utf-8") as handle:
         data: dict[str, object] = json.load(handle)
     return data
+
+
+@dataclass(frozen=True)
+class OpenedBuild:
+    """A build's store opened read-only, with its manifest and its folder (catalogue, report, quads)."""
+
+    folder: Path
+    store: OxigraphStore
+    manifest: dict[str, object]
+
+    @property
+    def store_path(self) -> Path:
+        return self.folder / DB
+
+
+def open_built(settings: Settings, folder: Path | None = None) -> OpenedBuild:
+    """The build in `folder`, else the one for the current inputs (`current_store`: `settings.store_path`,
+    or found by hashing every input), opened read-only; StoreUnavailableError when there is none."""
+    folder = folder or current_store(settings)
+    if folder is None:
+        raise StoreUnavailableError("no store is built for the current inputs: run `nhskg build`")
+    return OpenedBuild(folder, OxigraphStore.open_read_only(folder / DB), read_manifest(folder))
 
 
 def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResult:

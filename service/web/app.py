@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from service.build import builder as build
 from service.config import Settings
-from service.store import OxigraphStore, Store, StoreUnavailableError
+from service.store import Store
 from service.web import context, errors, home, observability, sparql, urls
 from service.web.context import EXTENSION, AppState
 from service.web.pages import routes as pages
@@ -21,12 +21,17 @@ def create_app(
     store: Store | None = None,
     manifest: dict[str, object] | None = None,
     engine: Path | None = None,
+    built: Path | None = None,
 ) -> Flask:
     """A configured app, with everything it holds built here, before the first request: the app's state,
-    the SPARQL endpoint's governor and the pages' catalogue. Without a store, open the built one for the
-    current inputs read-only. `engine` is the socket folder of a query engine started by the server
-    (without one, the app starts its own for a build's store)."""
-    app_state = _app_state(settings.validated(), store, manifest, engine)
+    the SPARQL endpoint's governor and the pages' catalogue.
+
+    `store` is the store to serve and `manifest` its build's manifest; `built` the folder of that build
+    (its catalogue and validation report, and the quads an engine of the app's own loads), if it has one.
+    Without a store, the app serves the build for the current inputs (`build.open_built`). `engine` is the
+    socket folder of a query engine started by the server (without one, the app starts its own for a
+    build's store)."""
+    app_state = _app_state(settings.validated(), store, manifest, engine, built)
     # Templates and static files live at the package's root (service/templates, service/static).
     app = Flask(__name__, root_path=str(Path(__file__).parents[1]))
     app.config.update(MAX_CONTENT_LENGTH=app_state.settings.max_request_bytes, JSON_SORT_KEYS=False)
@@ -45,18 +50,22 @@ def create_app(
 
 
 def _app_state(
-    settings: Settings, store: Store | None, manifest: dict[str, object] | None, engine: Path | None
+    settings: Settings,
+    store: Store | None,
+    manifest: dict[str, object] | None,
+    engine: Path | None,
+    built: Path | None,
 ) -> AppState:
-    store_path = None
-    key = (manifest or {}).get("key")
-    # Looked up once, and only where it can be the app's: finding it hashes every input file.
-    built = build.current_store(settings) if store is None or key else None
-    if store is None:
-        if built is None:
-            raise StoreUnavailableError("no store is built for the current inputs: run `nhskg build`")
-        store_path = built / build.DB
-        store = OxigraphStore.open_read_only(store_path)
-        manifest = build.read_manifest(built)
-    elif built is not None and build.read_manifest(built).get("key") != key:
-        built = None  # a store in hand that is not the build's
-    return AppState(settings, store, manifest or {}, store_path=store_path, engine=engine, built=built)
+    if store is not None:  # in hand: nothing to look up
+        return AppState(settings, store, manifest or {}, engine=engine, built=built)
+    # Settings alone: each gunicorn worker (after the fork), `wsgi_app` and Flask's reloader open their own
+    # read-only view. The server names the store in its settings, so that no worker hashes the inputs.
+    opened = build.open_built(settings)
+    return AppState(
+        settings,
+        opened.store,
+        opened.manifest,
+        store_path=opened.store_path,  # an on-disk store the app opened itself: /healthz watches it
+        engine=engine,
+        built=opened.folder,
+    )

@@ -1,13 +1,12 @@
 """/shapes, /validation and the data-quality section of entity pages, over a saved validation report.
 
 The report is the real validator's, run on the pages fixture graph (tests/data/pages), which raises both
-warnings and violations. The app finds it the way a served store's is found: beside the store named by the
-`store_path` setting, whose manifest key matches the app's.
+warnings and violations. The app is given the folder it is saved in as its build's folder (`built`), where a
+served build keeps it.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,7 +17,6 @@ from flask.testing import FlaskClient
 from rdflib import RDF, Graph, Namespace
 
 from service import iris
-from service.build import builder as build
 from service.build import reasoning
 from service.build.validation import check as validation
 from service.build.validation.report import ValidationReport
@@ -77,13 +75,12 @@ def report() -> ValidationReport:
 def saved(report: ValidationReport, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("store")
     pages_quality.save_report(report, folder)
-    (folder / build.MANIFEST).write_text(json.dumps({"key": KEY}), encoding="utf-8")
     return folder
 
 
 @pytest.fixture(scope="module")
 def quality_app(saved: Path) -> Iterator[Flask]:
-    yield create_app(Settings(store_path=saved), store=fixture_store(), manifest={"key": KEY})
+    yield create_app(Settings(), store=fixture_store(), manifest={"key": KEY}, built=saved)
 
 
 @pytest.fixture
