@@ -170,9 +170,9 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
 def _build_into(settings: Settings, folder: Path, key: str, progress: Progress) -> dict[str, object]:
     # Imported here: serving processes never build, and need not load rdflib and the validator.
     from service.build import catalogue as pages_catalogue
-    from service.web.pages import quality as pages_quality
     from service.build import reasoning
     from service.build.validation import check as validation
+    from service.build.validation import saved
 
     store = OxigraphStore.in_memory()
     load_files(store, input_files(settings), progress)
@@ -184,7 +184,7 @@ def _build_into(settings: Settings, folder: Path, key: str, progress: Progress) 
         report = validation.validate(store, settings.shapes_dir)
         if not report.conforms:
             raise NonConformingError(f"the data does not conform to the shapes:\n{report.to_text()}")
-        pages_quality.save_report(report, folder)  # the warnings, for /validation and the entity pages
+        saved.save_report(report, folder)  # the warnings, for /validation and the entity pages
     manifest = _manifest(store, key)
     progress("writing the page catalogue")
     pages_catalogue.save_catalogue(

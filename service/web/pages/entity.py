@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from service import iris
 from service.build.catalogue import Catalogue, holds_on, parse_day, query
 from service.build.coverage import Gap, gaps_of
+from service.build.validation.saved import Finding, SavedReport, warnings_for
 from service.store import Store
 from service.terms import IRI, BNode, Row, Term, Triple
 from service.web.pages.ontology import Vocabulary
-from service.web.pages.quality import Finding, SavedReport, warnings_for
 from service.web.urls import curie, outbound_kind
 
 RDF_TYPE = iris.PREFIXES["rdf"] + "type"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from service.bounded_cache import BoundedCache, document_cache
 from service.build import coverage
 from service.build.catalogue import CATALOGUE_FILE, Catalogue, load_catalogue, query
+from service.build.validation.saved import SavedReport, load_report
 from service.store import Store
 from service.terms import Row
 from service.web import context
@@ -27,7 +28,7 @@ class PagesState:
     catalogue: Catalogue
     vocabulary: Vocabulary
     accountabilities: list[Row]  # who was accountable to whom, for the home page's landscape
-    report: pages_quality.SavedReport | None = None  # the build's validation report, if the store has one
+    report: SavedReport | None = None  # the build's validation report, if the store has one
     documents: BoundedCache[bytes] = field(default_factory=document_cache)  # rendered /doc/ bodies
     # Filled in later, under `lock`: each is costly and only one rarely visited page shows it.
     usage: Usage | None = None  # /def: two aggregations over the whole store, on its first visit
@@ -51,7 +52,7 @@ def build_pages_state(app_state: context.AppState) -> PagesState:
         load_catalogue(app_state.store, folder / CATALOGUE_FILE if folder else None),
         build_vocabulary(app_state.store),
         app_state.store.select(query("accountabilities")),
-        report=pages_quality.load_report(folder),
+        report=load_report(folder),
     )
     if folder is not None:
         # Serving a build: compute /coverage beside the first requests, so that its first visitor does

@@ -19,6 +19,7 @@ from rdflib import RDF, Graph, Namespace
 from service import iris
 from service.build import reasoning
 from service.build.validation import check as validation
+from service.build.validation import saved as saved_report
 from service.build.validation.report import ValidationReport
 from service.config import Settings
 from service.web.app import create_app
@@ -74,7 +75,7 @@ def report() -> ValidationReport:
 @pytest.fixture(scope="module")
 def saved(report: ValidationReport, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("store")
-    pages_quality.save_report(report, folder)
+    saved_report.save_report(report, folder)
     return folder
 
 
@@ -160,7 +161,7 @@ def test_validation_page_shows_counts_and_focus_nodes(
 
 
 def test_validation_view_caps_each_shape(saved: Path) -> None:
-    loaded = pages_quality.load_report(saved)
+    loaded = saved_report.load_report(saved)
     assert loaded is not None
     view = pages_quality.validation_view(loaded, per_shape=3)
     assert sum(g.count for g in view.groups) == len(loaded.findings)
@@ -171,7 +172,7 @@ def test_validation_view_caps_each_shape(saved: Path) -> None:
 
 
 def test_validation_page_says_and_n_more(quality_app: Flask, saved: Path) -> None:
-    loaded = pages_quality.load_report(saved)
+    loaded = saved_report.load_report(saved)
     assert loaded is not None
     biggest = max(pages_quality.validation_view(loaded).groups, key=lambda g: g.count)
     with quality_app.test_request_context("/validation"):
@@ -184,7 +185,7 @@ def test_validation_page_says_and_n_more(quality_app: Flask, saved: Path) -> Non
 
 def test_validation_json_is_the_saved_report(quality_client: FlaskClient, saved: Path) -> None:
     response = quality_client.get("/validation.json")
-    assert response.get_data(as_text=True) == (saved / pages_quality.REPORT_JSON).read_text(encoding="utf-8")
+    assert response.get_data(as_text=True) == (saved / saved_report.REPORT_JSON).read_text(encoding="utf-8")
     assert response.get_json()["results"]
 
 
