@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from service import __version__, iris
+from service import __version__, iris, queries
 from service.config import Settings
 from service.store import OxigraphStore, RdfSyntaxError, StoreUnavailableError
 
@@ -31,7 +31,6 @@ LAST_GOOD = "LAST_GOOD"
 DB = "oxigraph"
 QUADS = "quads.nq"  # every quad as N-Quads, which the query engine loads into memory
 STORE_FORMAT = 2  # part of the key: 2 added QUADS
-RULES_DIR = Path(__file__).parents[1] / "queries" / "rules"
 
 Progress = Callable[[str], None]
 
@@ -66,7 +65,7 @@ def input_files(settings: Settings) -> list[tuple[str, Path]]:
 
 
 def _code_files(settings: Settings) -> list[Path]:
-    return sorted(settings.shapes_dir.glob("*.ttl")) + sorted(RULES_DIR.glob("*.rq"))
+    return sorted(settings.shapes_dir.glob("*.ttl")) + sorted(queries.RULES.glob("*.rq"))
 
 
 def input_key(settings: Settings) -> str:

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from service import iris
+from service import iris, queries
 from service.build.catalogue import Catalogue, holds_on, parse_day, query
 from service.build.coverage import Gap, gaps_of
 from service.build.validation.saved import Finding, SavedReport, warnings_for
@@ -178,7 +178,7 @@ def incoming(store: Store, iri: str, page: int, labels: Labeller) -> Page:
     total_rows = store.select(query("incoming_count"), this)
     total = int(total_rows[0]["n"].value) if total_rows else 0
     offset = (page - 1) * TRIPLES_PER_PAGE
-    sparql = query("incoming") + f"\nLIMIT {TRIPLES_PER_PAGE} OFFSET {int(offset)}"
+    sparql = queries.paged(query("incoming"), TRIPLES_PER_PAGE, offset)
     items = []
     for row in store.select(sparql, this):
         s, p = row["s"], row["p"].value
