@@ -25,7 +25,6 @@ EXCEPTIONS: dict[str, str] = {
     " test of their own",
     "service.query.job": "tested directly in tests/query/test_engine.py; issue 16 (item 3) rewrites the query"
     " path, and its tests move with it",
-    "service.web.app": "create_app makes every app the web tests use; issue 16 (items 2 and 4) rewrites it",
     "service.web.pages.coverage": "tested directly in tests/build/test_coverage.py, beside the"
     " table it writes",
     "service.web.pages.entity": "tested directly in tests/web/pages/test_as_of.py, which spans"

@@ -26,6 +26,7 @@ from urllib.parse import quote, urlencode
 from flask import g, url_for
 
 from service import iris
+from service.web import context
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,9 +138,7 @@ def outbound_kind(iri: str) -> str | None:
 
 
 def _base() -> str:
-    from service.web.app import state
-
-    return state().settings.canonical_base
+    return context.state().settings.canonical_base
 
 
 def _document_url(path: str) -> str:

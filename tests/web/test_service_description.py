@@ -11,7 +11,8 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from service.config import Settings
-from service.web.service_description import EXAMPLES_DIR, describe, examples, serialize
+from service.queries import EXAMPLES
+from service.web.service_description import describe, examples, serialize
 from tests.sparql_fixtures import parse_rdf
 
 ENDPOINT = "http://example.org/sparql"
@@ -95,5 +96,5 @@ def test_examples_take_their_title_from_the_first_comment(tmp_path: Path) -> Non
 
 def test_the_shipped_examples_each_have_a_title_and_a_query() -> None:
     shipped = examples()
-    assert len(shipped) == len(list(EXAMPLES_DIR.glob("*.rq"))) > 0
+    assert len(shipped) == len(list(EXAMPLES.glob("*.rq"))) > 0
     assert all(e.title and not e.title.startswith("#") and "SELECT" in e.query.upper() for e in shipped)
