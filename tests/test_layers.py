@@ -247,3 +247,13 @@ def test_the_table_for_the_docs_lists_each_layer_with_those_below() -> None:
     table = markdown_table()
     assert table.splitlines()[2].startswith("| base |") and "nothing of the service" in table
     assert "| cli | the `nhskg` command | base, ingest, build, query, web |" in table
+
+
+def test_the_architecture_page_shows_the_layer_table_of_this_test() -> None:
+    page = (SERVICE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    start, end = (
+        "<!-- layers: written by tests/test_layers.py markdown_table(); keep the two equal -->\n",
+        "<!-- /layers -->",
+    )
+    shown = page[page.index(start) + len(start) : page.index(end)]
+    assert shown == markdown_table()
