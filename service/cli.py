@@ -15,8 +15,8 @@ from service.config import Settings, SettingsError, from_env, parse_graph_option
 from service.store import (
     GRAPH_FORMATS,
     SOLUTION_FORMATS,
-    OxigraphStore,
     QuerySyntaxError,
+    Store,
     StoreUnavailableError,
 )
 
@@ -102,8 +102,8 @@ def _query_text(args: argparse.Namespace) -> str:
 def cmd_query(args: argparse.Namespace) -> int:
     settings = _settings(args)
     text = _query_text(args)
-    path = build.current_store(settings) or build.build(settings, _progress()).path
-    store = OxigraphStore.open_read_only(path / build.DB)
+    folder = build.current_store(settings) or build.build(settings, _progress()).path
+    store = build.open_built(settings, folder).store
     try:
         result = store.query(text)
     except QuerySyntaxError as exc:
@@ -123,12 +123,13 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    path = build.current_store(settings)
-    if path is None:
-        raise CommandError("no store is built for the current inputs: run `nhskg build`", FAILED)
+    try:
+        opened = build.open_built(settings)
+    except StoreUnavailableError as exc:
+        raise CommandError(str(exc), FAILED) from exc
     if args.coverage:
-        return _coverage(path, args.json)
-    manifest = build.read_manifest(path)
+        return _coverage(opened.store, args.json)
+    manifest = opened.manifest
     if args.json:
         print(json.dumps(manifest, indent=2, sort_keys=True))
         return OK
@@ -141,11 +142,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return OK
 
 
-def _coverage(path: Path, as_json: bool) -> int:
+def _coverage(store: Store, as_json: bool) -> int:
     from service.build import coverage
     from service.web.pages import coverage as pages_coverage
 
-    view = coverage.coverage(OxigraphStore.open_read_only(path / build.DB))
+    view = coverage.coverage(store)
     print(json.dumps(pages_coverage.to_json(view), indent=2) if as_json else pages_coverage.to_text(view))
     return OK
 

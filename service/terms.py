@@ -1,7 +1,7 @@
 """RDF terms as plain, immutable values, and their one N-Triples serialisation.
 
 Every writer of ours (SPARQL results, pages, shapes) writes terms through `n3()`; the store hands these
-objects out and takes them in, so nothing outside service/store.py sees pyoxigraph's own classes.
+objects out and takes them in, so nothing outside service/store/ sees pyoxigraph's own classes.
 """
 
 from __future__ import annotations

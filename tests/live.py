@@ -68,14 +68,15 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float) ->
 def live_server(
     env: Mapping[str, str], args: Sequence[str] = (), timeout: float = 120.0, log: Path | None = None
 ) -> Iterator[LiveServer]:
-    """Start `nhskg serve` with the given NHSKG_* environment; stop it (and its workers) afterwards."""
+    """Start `nhskg serve` with the given NHSKG_* environment; stop it (and its workers) afterwards. With
+    SCRIPT_NAME in `env`, gunicorn serves under that prefix, and the server's url ends with it."""
     port = free_port()
     command = [str(NHSKG), "serve", "--host", "127.0.0.1", "--port", str(port), *args]
     output = log.open("wb") if log else subprocess.DEVNULL
     process = subprocess.Popen(
         command, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
     )
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}{env.get('SCRIPT_NAME', '')}"
     try:
         _wait_healthy(url, process, timeout)
         yield LiveServer(url, process, log)

@@ -62,11 +62,15 @@ def fixture_store() -> OxigraphStore:
     return store
 
 
+MANIFEST = {"key": "fixture", "built": "2025-01-01T00:00:00Z"}
+
+
 @dataclass(frozen=True)
 class FixtureEngine:
-    """A query engine over the built fixture store, and the settings that find that build."""
+    """A query engine (its socket folder) over the built fixture store (its build folder)."""
 
     settings: Settings
+    build: Path
     folder: Path
 
 
@@ -79,16 +83,21 @@ def sparql_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureE
         validate_on_build=False,
         extra_graphs=tuple(W3C_GRAPHS.items()),
     )
-    engine = Engine.start(build.build(settings).path, settings.query_store)
+    built = build.build(settings).path
+    engine = Engine.start(built, settings.query_store)
     try:
-        yield FixtureEngine(settings, engine.folder)
+        yield FixtureEngine(settings, built, engine.folder)
     finally:
         engine.stop()
 
 
 def make_app(engine: FixtureEngine, **overrides: object) -> Flask:
-    """An app over the built fixture store whose queries go to `engine`, as `nhskg serve` makes it."""
-    return create_app(engine.settings.with_overrides(**overrides), engine=engine.folder)
+    """An app over the built fixture store whose queries go to `engine`, as `nhskg serve` makes it; its
+    manifest names a fixed data version and build time (MANIFEST), so that validators are known."""
+    manifest = {**build.read_manifest(engine.build), **MANIFEST}
+    store = OxigraphStore.open_read_only(engine.build / build.DB)
+    settings = engine.settings.with_overrides(**overrides)
+    return create_app(settings, store=store, manifest=manifest, engine=engine.folder, built=engine.build)
 
 
 @pytest.fixture

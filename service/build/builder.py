@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from service import __version__, iris
+from service import __version__, iris, queries
 from service.config import Settings
-from service.store import OxigraphStore, RdfSyntaxError
+from service.store import OxigraphStore, RdfSyntaxError, StoreUnavailableError
 
 if TYPE_CHECKING:
     from service.build.validation.check import ValidationReport
@@ -31,7 +31,6 @@ LAST_GOOD = "LAST_GOOD"
 DB = "oxigraph"
 QUADS = "quads.nq"  # every quad as N-Quads, which the query engine loads into memory
 STORE_FORMAT = 2  # part of the key: 2 added QUADS
-RULES_DIR = Path(__file__).parents[1] / "queries" / "rules"
 
 Progress = Callable[[str], None]
 
@@ -66,7 +65,7 @@ def input_files(settings: Settings) -> list[tuple[str, Path]]:
 
 
 def _code_files(settings: Settings) -> list[Path]:
-    return sorted(settings.shapes_dir.glob("*.ttl")) + sorted(RULES_DIR.glob("*.rq"))
+    return sorted(settings.shapes_dir.glob("*.ttl")) + sorted(queries.RULES.glob("*.rq"))
 
 
 def input_key(settings: Settings) -> str:
@@ -117,6 +116,28 @@ def read_manifest(path: Path) -> dict[str, object]:
     return data
 
 
+@dataclass(frozen=True)
+class OpenedBuild:
+    """A build's store opened read-only, with its manifest and its folder (catalogue, report, quads)."""
+
+    folder: Path
+    store: OxigraphStore
+    manifest: dict[str, object]
+
+    @property
+    def store_path(self) -> Path:
+        return self.folder / DB
+
+
+def open_built(settings: Settings, folder: Path | None = None) -> OpenedBuild:
+    """The build in `folder`, else the one for the current inputs (`current_store`: `settings.store_path`,
+    or found by hashing every input), opened read-only; StoreUnavailableError when there is none."""
+    folder = folder or current_store(settings)
+    if folder is None:
+        raise StoreUnavailableError("no store is built for the current inputs: run `nhskg build`")
+    return OpenedBuild(folder, OxigraphStore.open_read_only(folder / DB), read_manifest(folder))
+
+
 def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResult:
     """Build the store for the current inputs, or reuse the one already built for them."""
     started = time.perf_counter()
@@ -148,9 +169,9 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
 def _build_into(settings: Settings, folder: Path, key: str, progress: Progress) -> dict[str, object]:
     # Imported here: serving processes never build, and need not load rdflib and the validator.
     from service.build import catalogue as pages_catalogue
-    from service.web.pages import quality as pages_quality
     from service.build import reasoning
     from service.build.validation import check as validation
+    from service.build.validation import saved
 
     store = OxigraphStore.in_memory()
     load_files(store, input_files(settings), progress)
@@ -162,7 +183,7 @@ def _build_into(settings: Settings, folder: Path, key: str, progress: Progress) 
         report = validation.validate(store, settings.shapes_dir)
         if not report.conforms:
             raise NonConformingError(f"the data does not conform to the shapes:\n{report.to_text()}")
-        pages_quality.save_report(report, folder)  # the warnings, for /validation and the entity pages
+        saved.save_report(report, folder)  # the warnings, for /validation and the entity pages
     manifest = _manifest(store, key)
     progress("writing the page catalogue")
     pages_catalogue.save_catalogue(

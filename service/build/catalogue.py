@@ -16,11 +16,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
-from service import iris
+from service import iris, queries
 from service.store import Store
 from service.terms import IRI, Literal, Row
 
@@ -32,15 +30,9 @@ ORG = iris.PREFIXES["org"]
 NHS = iris.DEF
 
 
-@cache
 def query(name: str) -> str:
     """The text of service/queries/pages/{name}.rq."""
-    return resources.files("service").joinpath(f"queries/pages/{name}.rq").read_text(encoding="utf-8")
-
-
-def paged(sparql: str, limit: int, offset: int) -> str:
-    """The query with LIMIT/OFFSET: integers, which SEP-0007 substitution cannot bind."""
-    return f"{sparql}\nLIMIT {int(limit)} OFFSET {int(offset)}"
+    return queries.text(f"pages/{name}")
 
 
 def fold(text: str) -> str:

@@ -13,10 +13,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 
-from service import iris
+from service import iris, queries
 from service.store import Store
 from service.terms import IRI, Row, Term
 
@@ -60,10 +58,9 @@ KINDS: tuple[Kind, ...] = (
 )
 
 
-@cache
 def query(name: str) -> str:
     """The text of service/queries/coverage/{name}.rq."""
-    return resources.files("service").joinpath(f"queries/coverage/{name}.rq").read_text(encoding="utf-8")
+    return queries.text(f"coverage/{name}")
 
 
 @dataclass(frozen=True)

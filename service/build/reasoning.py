@@ -15,11 +15,10 @@ No rule merges IRIs: the eq-* rules and prp-fp / prp-ifp (which conclude owl:sam
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
+from service import queries
 from service.store import OxigraphStore
 
-RULES = Path(__file__).parents[1] / "queries" / "rules"
 CHECK_PREFIX = "check-"
 MAX_ROUNDS = 32
 SOURCE = "GRAPH ?source"
@@ -42,7 +41,7 @@ class FixpointNotReachedError(RuntimeError):
 
 def _load(check: bool) -> list[Rule]:
     rules = []
-    for path in sorted(RULES.glob("*.rq")):
+    for path in sorted(queries.RULES.glob("*.rq")):
         if path.stem.startswith(CHECK_PREFIX) == check:
             rules.append(Rule(path.stem, path.read_text(encoding="utf-8")))
     return rules

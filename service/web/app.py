@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask
 from werkzeug.exceptions import HTTPException
 
 from service.build import builder as build
 from service.config import Settings
-from service.store import OxigraphStore, Store, StoreUnavailableError
-from service.web import errors, home, observability, sparql
+from service.store import Store
+from service.web import context, errors, home, observability, sparql, urls
+from service.web.context import EXTENSION, AppState
 from service.web.pages import routes as pages
-
-EXTENSION = "nhskg"
-
-
-@dataclass
-class AppState:
-    """What every request may need, created once per process by `create_app`."""
-
-    settings: Settings
-    store: Store
-    manifest: dict[str, object]
-    metrics: observability.Metrics = field(default_factory=observability.Metrics)
-    store_path: Path | None = None  # the folder of an on-disk store, watched by /healthz
-    built: Path | None = None  # the build's folder (catalogue, report, dump) when the app serves its store
-    engine: Path | None = None  # the socket folder of the server's query engine, if it has one
-
-    @property
-    def data_version(self) -> str:
-        return str(self.manifest.get("key", "unknown"))
+from service.web.pages.state import build_pages_state
 
 
 def create_app(
@@ -39,39 +21,51 @@ def create_app(
     store: Store | None = None,
     manifest: dict[str, object] | None = None,
     engine: Path | None = None,
+    built: Path | None = None,
 ) -> Flask:
-    """A configured app. Without a store, open the built one for the current inputs read-only. `engine`
-    is the socket folder of a query engine started by the server (without one, the app starts its own)."""
-    settings = settings.validated()
-    store_path = None
-    key = (manifest or {}).get("key")
-    # Looked up once, and only where it can be the app's: finding it hashes every input file.
-    built = build.current_store(settings) if store is None or key else None
-    if store is None:
-        if built is None:
-            raise StoreUnavailableError("no store is built for the current inputs: run `nhskg build`")
-        store_path = built / build.DB
-        store = OxigraphStore.open_read_only(store_path)
-        manifest = build.read_manifest(built)
-    elif built is not None and build.read_manifest(built).get("key") != key:
-        built = None  # a store in hand that is not the build's
+    """A configured app, with everything it holds built here, before the first request: the app's state,
+    the SPARQL endpoint's governor and the pages' catalogue.
+
+    `store` is the store to serve and `manifest` its build's manifest; `built` the folder of that build
+    (its catalogue and validation report, and the quads an engine of the app's own loads), if it has one.
+    Without a store, the app serves the build for the current inputs (`build.open_built`). `engine` is the
+    socket folder of a query engine started by the server (without one, the app starts its own for a
+    build's store)."""
+    app_state = _app_state(settings.validated(), store, manifest, engine, built)
     # Templates and static files live at the package's root (service/templates, service/static).
     app = Flask(__name__, root_path=str(Path(__file__).parents[1]))
-    app.config.update(MAX_CONTENT_LENGTH=settings.max_request_bytes, JSON_SORT_KEYS=False)
-    app_state = AppState(settings, store, manifest or {}, store_path=store_path, engine=engine, built=built)
+    app.config.update(MAX_CONTENT_LENGTH=app_state.settings.max_request_bytes, JSON_SORT_KEYS=False)
     app.extensions[EXTENSION] = app_state
+    # The governor first: an engine of the app's own then loads its store while the catalogue is read.
+    context.attach(app, sparql.make_sparql_state(app, app_state))
+    context.attach(app, build_pages_state(app_state))
     observability.install(app, app_state.metrics)
-    app.register_blueprint(home.blueprint)
-    app.register_blueprint(sparql.blueprint)
-    app.register_blueprint(pages.blueprint)
+    for blueprint in (home.blueprint, sparql.blueprint, pages.blueprint):
+        app.register_blueprint(blueprint)
+    for name in pages.TEMPLATE_GLOBALS:
+        app.add_template_global(getattr(urls, name), name)
     app.register_error_handler(HTTPException, errors.http_error)
     app.register_error_handler(Exception, errors.unexpected_error)
     return app
 
 
-def state() -> AppState:
-    """The running app's state (inside a request or app context)."""
-    value = current_app.extensions[EXTENSION]
-    if not isinstance(value, AppState):
-        raise RuntimeError("the app was not made by create_app")
-    return value
+def _app_state(
+    settings: Settings,
+    store: Store | None,
+    manifest: dict[str, object] | None,
+    engine: Path | None,
+    built: Path | None,
+) -> AppState:
+    if store is not None:  # in hand: nothing to look up
+        return AppState(settings, store, manifest or {}, engine=engine, built=built)
+    # Settings alone: each gunicorn worker (after the fork), `wsgi_app` and Flask's reloader open their own
+    # read-only view. The server names the store in its settings, so that no worker hashes the inputs.
+    opened = build.open_built(settings)
+    return AppState(
+        settings,
+        opened.store,
+        opened.manifest,
+        store_path=opened.store_path,  # an on-disk store the app opened itself: /healthz watches it
+        engine=engine,
+        built=opened.folder,
+    )

@@ -8,7 +8,10 @@ from pathlib import Path
 from flask import Blueprint, Response, jsonify, render_template
 
 from service.store import StoreUnavailableError
-from service.web import app as application
+from service.web import context
+from service.web.pages.args import day_arg
+from service.web.pages.listings import landscape
+from service.web.pages.state import pages_state
 
 blueprint = Blueprint("home", __name__)
 
@@ -27,25 +30,17 @@ def dataset_summary(manifest: dict[str, object]) -> dict[str, object]:
 
 @blueprint.get("/")
 def index() -> str:
-    # Imported here: service.web.pages.routes imports service.web.app, which imports this module.
-    from service.build.catalogue import query
-    from service.web.pages import routes as pages
-    from service.web.pages.listings import landscape
-
-    day = pages.day_arg() or dt.date.today()
-    state = pages.pages_state()
-    with state.lock:
-        if state.accountabilities is None:
-            state.accountabilities = application.state().store.select(query("accountabilities"))
+    day = day_arg() or dt.date.today()
+    state = pages_state()
     view = landscape(state.catalogue, state.vocabulary, state.accountabilities, day)
-    summary = dataset_summary(application.state().manifest)
+    summary = dataset_summary(context.state().manifest)
     return render_template("home.html", summary=summary, landscape=view, at=day)
 
 
 @blueprint.get("/healthz")
 def healthz() -> tuple[Response, int]:
     """200 only when the store's folder is there and the store answers a query; else 503 with a reason."""
-    app_state = application.state()
+    app_state = context.state()
     reason = None
     if app_state.store_path is not None and not app_state.store_path.is_dir():
         # Open files keep answering for a while after the folder is deleted; the next restart rebuilds.

@@ -143,18 +143,15 @@ def configure_logging(stream: TextIO | None = None) -> None:
         logger.propagate = False
 
 
-blueprint = Blueprint("observability", __name__)
-
-
-@blueprint.get("/metrics")
-def metrics() -> Response:
-    from service.web.app import state
-
-    return Response(state().metrics.render(), mimetype="text/plain", headers={"Cache-Control": "no-store"})
-
-
 def install(app: Flask, metrics_sink: Metrics) -> None:
-    """Time every request, count it, and add the security headers to every response."""
+    """Time every request, count it, add the security headers to every response, and serve the counts at
+    /metrics. The blueprint is made here, around this app's metrics, so that this module needs neither the
+    factory nor the app's state (service.web.context holds a Metrics, and so imports this module)."""
+    blueprint = Blueprint("observability", __name__)
+
+    @blueprint.get("/metrics")
+    def metrics() -> Response:
+        return Response(metrics_sink.render(), mimetype="text/plain", headers={"Cache-Control": "no-store"})
 
     @app.before_request
     def _start_clock() -> None:

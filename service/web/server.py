@@ -10,7 +10,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from service.build import builder as build
-from service.config import Settings
+from service.config import Settings, from_env
 from service.query.engine import Engine
 from service.web import observability
 from service.web.app import create_app
@@ -84,6 +84,4 @@ def serve(settings: Settings, dev: bool = False) -> None:
 
 def wsgi_app(**_: Any) -> Flask:
     """For `gunicorn 'service.web.server:wsgi_app()'`: settings from the NHSKG_* environment."""
-    from service.config import from_env
-
     return create_app(from_env())

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from service import iris
+from service import iris, queries
 from service.config import Settings
 from service.query.writers import write_triples
 from service.terms import IRI, BNode, Literal, Triple
@@ -20,7 +20,6 @@ VOID = "http://rdfs.org/ns/void#"
 FORMATS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = IRI("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
-EXAMPLES_DIR = Path(__file__).parents[1] / "queries" / "examples"
 RESULT_FORMATS = (
     "SPARQL_Results_JSON",
     "SPARQL_Results_XML",
@@ -97,7 +96,7 @@ def describe(
     return triples
 
 
-def serialise(triples: list[Triple], fmt: str) -> Iterator[bytes]:
+def serialize(triples: list[Triple], fmt: str) -> Iterator[bytes]:
     return write_triples(fmt, triples, {**DESCRIPTION_PREFIXES, "nhs": iris.DEF})
 
 
@@ -110,7 +109,7 @@ class Example:
     query: str
 
 
-def examples(folder: Path = EXAMPLES_DIR) -> list[Example]:
+def examples(folder: Path = queries.EXAMPLES) -> list[Example]:
     found = []
     for path in sorted(folder.glob("*.rq")):
         text = path.read_text(encoding="utf-8")

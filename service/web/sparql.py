@@ -21,8 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
-from flask import Blueprint, Request, Response, render_template, request, url_for
-from flask.sansio.blueprints import BlueprintSetupState
+from flask import Blueprint, Flask, Request, Response, render_template, request
 
 from service import iris
 from service.query import result_cache
@@ -40,11 +39,10 @@ from service.query.job import (
 )
 from service.query.result_cache import KeptAnswer, ResultCache
 from service.query.runner import Governor, InProcessRunner, QueryRunner
-from service.web import app as application
-from service.web import conneg, errors, service_description
+from service.web import conneg, errors, service_description, urls
+from service.web import context as application  # the app's state, not the factory
 from service.web.answers import AnswerBody
 
-EXTENSION = "nhskg.sparql"
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
@@ -74,8 +72,8 @@ class ProtocolError(Exception):
 @dataclass
 class SparqlState:
     governor: QueryRunner
-    results: ResultCache | None = None  # None: answers are not kept
-    graph_counts: dict[str, int] | None = None
+    results: ResultCache | None  # None: answers are not kept
+    graph_counts: dict[str, int]  # triples per named graph, for the service description and the editor
 
 
 @dataclass(frozen=True)
@@ -244,12 +242,7 @@ def not_modified(req: Request, headers: dict[str, str]) -> bool:
 
 
 def sparql_state() -> SparqlState:
-    from flask import current_app
-
-    value = current_app.extensions[EXTENSION]
-    if not isinstance(value, SparqlState):
-        raise RuntimeError("the SPARQL blueprint was not registered")
-    return value
+    return application.part(SparqlState)
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
@@ -338,29 +331,25 @@ def describe_service() -> Response:
         return Response(query_editor(), headers=headers, mimetype="text/html")
     fmt = conneg.GRAPH_MEDIA_TYPES[chosen]
     triples = service_description.describe(
-        request.base_url, application.state().settings, _graph_counts(), application.state().manifest
+        urls.sparql_endpoint_url(),
+        application.state().settings,
+        _graph_counts(),
+        application.state().manifest,
     )
-    body = b"".join(service_description.serialise(triples, fmt))
+    body = b"".join(service_description.serialize(triples, fmt))
     content_type = chosen + ("; charset=utf-8" if chosen.startswith("text/") else "")
     return Response(body, headers=headers, content_type=content_type)
 
 
 def _graph_counts() -> dict[str, int]:
-    """Triples per named graph: from the build's manifest, else counted once per process."""
-    graphs = application.state().manifest.get("graphs")
-    if isinstance(graphs, dict) and graphs:
-        return {str(k): int(v) for k, v in graphs.items()}
-    cache = sparql_state()
-    if cache.graph_counts is None:
-        cache.graph_counts = application.state().store.triple_counts()
-    return cache.graph_counts
+    return sparql_state().graph_counts
 
 
 def query_editor() -> str:
     examples = service_description.examples()
     return render_template(
         "sparql.html",
-        endpoint=url_for("sparql.endpoint", _external=True),
+        endpoint=urls.sparql_endpoint_url(),
         prefixes=iris.PREFIXES,
         examples=examples,
         examples_json=[{"name": e.name, "title": e.title, "query": e.query} for e in examples],
@@ -371,12 +360,10 @@ def query_editor() -> str:
 # --- set-up -------------------------------------------------------------------------------------------
 
 
-def _install(setup: BlueprintSetupState) -> None:
-    """Create this process's query runner: the governor over the server's query engine, else over an
-    engine of its own for the built store; else (a store in hand, with no build an engine could open)
-    the in-process runner, which has no timeout."""
-    app = setup.app
-    app_state = app.extensions[application.EXTENSION]
+def make_sparql_state(app: Flask, app_state: application.AppState) -> SparqlState:
+    """This process's query runner: the governor over the server's query engine, else over an engine of
+    its own for the built store (stopped with `app`); else (a store in hand, with no build an engine
+    could open) the in-process runner, which has no timeout."""
     settings = app_state.settings
     engine = app_state.engine
     if engine is None and app_state.built is not None:
@@ -392,7 +379,12 @@ def _install(setup: BlueprintSetupState) -> None:
             app_state.store, settings.max_concurrent_queries, settings.query_queue_seconds
         )
     kept = settings.result_cache_mb * 1024 * 1024
-    app.extensions[EXTENSION] = SparqlState(governor, ResultCache(kept) if kept else None)
+    return SparqlState(governor, ResultCache(kept) if kept else None, _graph_counts_of(app_state))
 
 
-blueprint.record_once(_install)
+def _graph_counts_of(app_state: application.AppState) -> dict[str, int]:
+    """Triples per named graph: from the build's manifest, else counted (an app made with a store in hand)."""
+    graphs = app_state.manifest.get("graphs")
+    if isinstance(graphs, dict) and graphs:
+        return {str(k): int(v) for k, v in graphs.items()}
+    return app_state.store.triple_counts()

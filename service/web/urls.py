@@ -1,8 +1,12 @@
-"""Every URL the pages build, and the mapping between canonical IRIs and the paths this host serves.
+"""Every URL the service emits, and the mapping between canonical IRIs and the paths this host serves.
 
 The canonical IRIs live under `https://w3id.org/nhs-commissioning/` (settings.canonical_base); the service
 answers for them under whatever host it runs on. RDF keeps canonical IRIs; HTML links point at this host.
 The pure functions take the canonical base as an argument; the `*_href` helpers read it from the app.
+
+Every path to this host (a 303's `Location`, `Link` and `Content-Location` headers, HTML links, the `href`
+of /search.json) is built here, through Flask's url_for, under the request's script root: mounted at a
+prefix (`SCRIPT_NAME=/kg`, as gunicorn and a reverse proxy deliver it) every one of them keeps the prefix.
 
 Paths (documented in docs/uris.md, "Documents and formats"):
   /id/{path}            the thing itself: 303 See Other to a document chosen by Accept
@@ -22,6 +26,7 @@ from urllib.parse import quote, urlencode
 from flask import g, url_for
 
 from service import iris
+from service.web import context
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,12 +116,6 @@ def expand_curie(text: str) -> str | None:
     return ns + local if ns else None
 
 
-def doc_path(path: str, fmt: DocFormat | None = None, **query: str | int | None) -> str:
-    """`/doc/{path}{ext}?{query}`, relative to the host root (no Flask context needed)."""
-    ext = fmt.extension if fmt else ""
-    return f"/doc/{path}{ext}{_query(query)}"
-
-
 def _query(params: dict[str, str | int | None]) -> str:
     kept = {k: str(v) for k, v in params.items() if v not in (None, "")}
     return f"?{urlencode(kept)}" if kept else ""
@@ -139,9 +138,7 @@ def outbound_kind(iri: str) -> str | None:
 
 
 def _base() -> str:
-    from service.web.app import state
-
-    return state().settings.canonical_base
+    return context.state().settings.canonical_base
 
 
 def _document_url(path: str) -> str:
@@ -168,12 +165,35 @@ def href(iri: str, **query: str | int | None) -> str:
     return iri
 
 
+def doc_url(path: str, fmt: DocFormat | None = None, **query: str | int | None) -> str:
+    """`/doc/{path}{ext}?{query}` under this request's script root: the document about `/id/{path}`."""
+    return _document_url(path + (fmt.extension if fmt else "")) + _query(query)
+
+
 def doc_href(iri: str, fmt: DocFormat | None = None, **query: str | int | None) -> str:
     """The document about one of our IRIs in one format (must be ours)."""
     path = path_for_iri(iri, _base())
     if path is None:
         raise ValueError(f"not one of our IRIs: {iri}")
-    return _document_url(path + (fmt.extension if fmt else "")) + _query(query)
+    return doc_url(path, fmt, **query)
+
+
+def ontology_href(fmt: DocFormat | None = None) -> str:
+    """/def, or /def.{ext} for one explicit format."""
+    ext = fmt.extension.lstrip(".") if fmt else ""
+    return page_href("pages.ontology", ext)
+
+
+def page_href(endpoint: str, ext: str = "") -> str:
+    """A page offered in several formats (`pages.coverage_page` -> /coverage), or one of them (ext `json`
+    -> /coverage.json). The routes give `ext` a default of "", so url_for needs it left out, not empty."""
+    return url_for(endpoint, ext=ext) if ext else url_for(endpoint)
+
+
+def sparql_endpoint_url() -> str:
+    """The SPARQL endpoint's absolute URL on this host: the service description's sd:endpoint, the
+    query editor's target."""
+    return url_for("sparql.endpoint", _external=True)
 
 
 def class_href(class_iri: str, **query: str | int | None) -> str:

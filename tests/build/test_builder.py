@@ -15,7 +15,7 @@ from service import iris
 from service.build import builder as build
 from service.build import reasoning
 from service.config import Settings
-from service.store import OxigraphStore
+from service.store import OxigraphStore, StoreUnavailableError
 
 MINI = Path(__file__).parents[1] / "data" / "mini"
 PCT = iris.org("pct", "5NT")
@@ -136,3 +136,17 @@ def test_build_without_validation_saves_no_report(project: Settings) -> None:
     result = build.build(project.with_overrides(validate_on_build=False))
     assert not (result.path / "validation.json").exists()
     assert not (result.path / "validation.ttl").exists()
+
+
+def test_open_built_opens_the_build_for_the_current_inputs_read_only(project: Settings) -> None:
+    result = build.build(project)
+    opened = build.open_built(project)
+    assert opened.folder == result.path and opened.store_path == result.path / build.DB
+    assert opened.manifest == result.manifest
+    assert opened.store.ask(f"ASK {{ <{PCT}> ?p ?o }}")
+    assert build.open_built(project, result.path).manifest["key"] == result.key  # a folder named: no lookup
+
+
+def test_open_built_says_so_when_nothing_is_built(project: Settings) -> None:
+    with pytest.raises(StoreUnavailableError, match="run `nhskg build`"):
+        build.open_built(project)

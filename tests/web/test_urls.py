@@ -1,8 +1,9 @@
-"""The canonical IRI <-> served path mapping (service/urls.py)."""
+"""The canonical IRI <-> served path mapping, and the URL builders under a script root (web/urls.py)."""
 
 from __future__ import annotations
 
 import pytest
+from flask import Flask, url_for
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -25,12 +26,41 @@ def test_round_trip_under_any_base(path: str, base: str) -> None:
     assert urls.path_for_iri(urls.iri_for_path(path, base), base) == path
 
 
+def _view(**_: str) -> str:
+    return ""
+
+
+def _router() -> Flask:
+    """An app with the routes the builders name, as the blueprints declare them."""
+    app = Flask(__name__)
+    app.add_url_rule("/doc/<path:path>", "pages.document", _view)
+    for endpoint, path in [("pages.ontology", "/def"), ("pages.coverage_page", "/coverage")]:
+        app.add_url_rule(path, endpoint, _view, defaults={"ext": ""})
+        app.add_url_rule(path + ".<ext>", endpoint, _view)
+    app.add_url_rule("/sparql", "sparql.endpoint", _view)
+    return app
+
+
 @given(paths, st.sampled_from(urls.DOC_FORMATS))
 def test_doc_path_splits_back(path: str, fmt: urls.DocFormat) -> None:
-    doc = urls.doc_path(path, fmt)[len("/doc/") :]
+    with _router().test_request_context("/"):
+        doc = urls.doc_url(path, fmt)[len("/doc/") :]
     stem, found = urls.split_format(doc)
     assert stem == path
     assert (found or urls.DOC_FORMATS[0]).name == fmt.name
+
+
+@pytest.mark.parametrize("root", ["", "/kg", "/a/b"])
+def test_every_builder_keeps_the_script_root(root: str) -> None:
+    turtle = urls.FORMAT_BY_NAME["turtle"]
+    with _router().test_request_context("/", base_url=f"http://example.org{root}"):
+        assert urls.doc_url("pct/5NT") == f"{root}/doc/pct/5NT"
+        assert urls.doc_url("pct/5NT", turtle, at="2010-01-01") == f"{root}/doc/pct/5NT.ttl?at=2010-01-01"
+        assert urls.ontology_href() == f"{root}/def"
+        assert urls.ontology_href(turtle) == f"{root}/def.ttl"
+        assert urls.page_href("pages.coverage_page") == f"{root}/coverage"
+        assert urls.page_href("pages.coverage_page", "json") == f"{root}/coverage.json"
+        assert urls.sparql_endpoint_url() == f"http://example.org{root}/sparql"
 
 
 @pytest.mark.parametrize(
@@ -83,9 +113,5 @@ def test_outbound_kinds() -> None:
     "path", ["pct/5NT", "ccg/00L/membership/pct/5NT/2013-04-01", "source/web/ab12", "x y/ü?#%", "a:b@c;d=e"]
 )
 def test_document_urls_match_the_router(path: str) -> None:
-    from flask import Flask, url_for
-
-    app = Flask(__name__)
-    app.add_url_rule("/doc/<path:path>", "pages.document", lambda path: path)
-    with app.test_request_context("/", base_url="http://example.org/prefix"):
+    with _router().test_request_context("/", base_url="http://example.org/prefix"):
         assert urls._document_url(path) == url_for("pages.document", path=path)

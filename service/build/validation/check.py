@@ -22,11 +22,11 @@ from pathlib import Path
 from rdflib import URIRef
 
 from service.build.validation import shapes as validation_shapes
-from service.store import Store
-from service.terms import IRI, Row
 from service.build.validation.compiler import CompiledConstraint, check_this_is_bound, compile_shape
 from service.build.validation.report import ValidationReport, ValidationResult
 from service.build.validation.shapes import Shape, ShapesError
+from service.store import Store
+from service.terms import IRI, Row
 
 __all__ = ["ShapesError", "ValidationReport", "ValidationResult", "compile_shapes", "load_shapes", "validate"]
 

@@ -10,13 +10,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from service import iris
+from service import iris, queries
 from service.build.catalogue import Catalogue, holds_on, parse_day, query
 from service.build.coverage import Gap, gaps_of
+from service.build.validation.saved import Finding, SavedReport, warnings_for
 from service.store import Store
 from service.terms import IRI, BNode, Row, Term, Triple
 from service.web.pages.ontology import Vocabulary
-from service.web.pages.quality import Finding, SavedReport, warnings_for
+from service.web.urls import curie, outbound_kind
 
 RDF_TYPE = iris.PREFIXES["rdf"] + "type"
 RDFS = iris.PREFIXES["rdfs"]
@@ -141,8 +142,6 @@ class Labeller:
             rows = self.store.select(query("labels"), {"this": IRI(iri)})
             found = rows[0]["label"].value if rows else None
         if found is None:
-            from service.web.urls import curie
-
             found = curie(iri)
         self.known[iri] = found
         return found
@@ -179,7 +178,7 @@ def incoming(store: Store, iri: str, page: int, labels: Labeller) -> Page:
     total_rows = store.select(query("incoming_count"), this)
     total = int(total_rows[0]["n"].value) if total_rows else 0
     offset = (page - 1) * TRIPLES_PER_PAGE
-    sparql = query("incoming") + f"\nLIMIT {TRIPLES_PER_PAGE} OFFSET {int(offset)}"
+    sparql = queries.paged(query("incoming"), TRIPLES_PER_PAGE, offset)
     items = []
     for row in store.select(sparql, this):
         s, p = row["s"], row["p"].value
@@ -319,8 +318,6 @@ def _types(statements: list[Statement], vocabulary: Vocabulary, labels: Labeller
 
 
 def _outbound(statements: list[Statement]) -> list[Link]:
-    from service.web.urls import outbound_kind
-
     found = []
     for s in statements:
         if s.predicate.iri in OUTBOUND and isinstance(s.object, IRI):

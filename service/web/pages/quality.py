@@ -1,29 +1,22 @@
 """The data-quality pages: the shapes (/shapes) and the build's validation report (/validation).
 
-The build saves its report beside the store (`save_report`: validation.json and validation.ttl); the pages
-load it once per process (`load_report`) with an index by focus node, so an entity page finds the results
-about its IRI (`warnings_for`) without a query. The shapes are read once, on the first visit to /shapes.
-Apart from those two file readers and writers the functions are pure: the routes in service/pages.py parse
-the request and render what they return.
+The build saves its report beside the store and the pages load it once per process, both through
+service/build/validation/saved.py. The shapes are read once, on the first visit to /shapes. Apart from that
+reader the functions are pure: the routes in service/web/pages/routes.py parse the request and render what
+they return.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
+from service.build.validation.saved import SEVERITIES, Finding, SavedReport, shape_anchor
 from service.web import conneg
-from service.web.urls import curie
+from service.web.urls import curie, page_href
 
-if TYPE_CHECKING:
-    from service.build.validation.report import ValidationReport
-
-REPORT_JSON = "validation.json"
-REPORT_TURTLE = "validation.ttl"
 PER_SHAPE = 20  # focus nodes listed per shape on /validation; the rest are counted
 # What /shapes and /validation offer, in the server's order of preference (the first is the default).
 MEDIA_TYPES = {
@@ -35,7 +28,6 @@ MEDIA_TYPES = {
 }
 EXTENSIONS = {"html": "html", "ttl": "turtle", "json": "json"}
 CONTENT_TYPES = {"turtle": "text/turtle; charset=utf-8", "json": "application/json"}
-SEVERITIES = ("Violation", "Warning", "Info")  # most severe first, as the report's JSON names them
 
 
 # --- the shapes -----------------------------------------------------------------------------------
@@ -66,11 +58,6 @@ class ShapesView:
         return {s: found.get(s, 0) for s in SEVERITIES}
 
 
-def shape_anchor(iri: str) -> str:
-    """The fragment of /shapes that documents the shape with this IRI."""
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
 def shapes_view(shapes_dir: Path) -> ShapesView:
     """Every active shape of shapes_dir/*.ttl, ordered by severity then name; a ShapesError if unusable."""
     # Imported here: a serving process reads the shapes at most once, and loads rdflib only then.
@@ -97,82 +84,6 @@ def shapes_view(shapes_dir: Path) -> ShapesView:
     for file in sorted(shapes_dir.glob("*.ttl")):
         graph.parse(file, format="turtle")
     return ShapesView(summaries, graph.serialize(format="turtle"))
-
-
-# --- the saved report -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One validation result, as the saved JSON report has it."""
-
-    severity: str  # "Violation", "Warning" or "Info"
-    shape: str  # the shape's IRI, or `_:label` for a blank node
-    shape_name: str
-    focus_node: str  # an IRI, `_:label` or a literal in N-Triples syntax
-    value: str | None
-    message: str
-    label: str = ""  # the focus node's label, where the page knows it
-
-    @property
-    def focus_is_iri(self) -> bool:
-        return not self.focus_node.startswith(("_:", '"'))
-
-    @property
-    def shape_anchor(self) -> str | None:
-        return None if self.shape.startswith("_:") else shape_anchor(self.shape)
-
-
-@dataclass
-class SavedReport:
-    folder: Path
-    data: dict[str, Any]  # the parsed JSON
-    json_text: str  # the file as the build wrote it, served unchanged
-    findings: list[Finding]
-    by_focus: dict[str, list[Finding]] = field(default_factory=dict)
-
-    def turtle(self) -> str | None:
-        """The Turtle form, read when asked for: only the RDF clients want it."""
-        path = self.folder / REPORT_TURTLE
-        return path.read_text(encoding="utf-8") if path.is_file() else None
-
-
-def save_report(report: ValidationReport, folder: Path) -> None:
-    """Keep the build's report beside the store, as JSON (for the pages) and Turtle (sh:ValidationReport)."""
-    (folder / REPORT_JSON).write_text(report.to_json(), encoding="utf-8")
-    (folder / REPORT_TURTLE).write_text(report.to_turtle(), encoding="utf-8")
-
-
-def load_report(folder: Path | None) -> SavedReport | None:
-    """The report the build saved in `folder`, indexed by focus node; None when there is none."""
-    path = folder / REPORT_JSON if folder is not None else None
-    if folder is None or path is None or not path.is_file():
-        return None
-    text = path.read_text(encoding="utf-8")
-    data = json.loads(text)
-    results = data.get("results") if isinstance(data, dict) else None
-    findings = [_finding(r) for r in results] if isinstance(results, list) else []
-    by_focus: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        by_focus[finding.focus_node].append(finding)
-    return SavedReport(folder, data if isinstance(data, dict) else {}, text, findings, dict(by_focus))
-
-
-def _finding(result: dict[str, Any]) -> Finding:
-    return Finding(
-        severity=str(result["severity"]),
-        shape=str(result["sourceShape"]),
-        shape_name=str(result["shapeName"]),
-        focus_node=str(result["focusNode"]),
-        value=result.get("value"),
-        message=str(result["message"]),
-    )
-
-
-def warnings_for(report: SavedReport | None, iri: str) -> list[Finding]:
-    """The results whose focus node is `iri`, most severe first."""
-    found = report.by_focus.get(iri, []) if report is not None else []
-    return sorted(found, key=lambda f: (SEVERITIES.index(f.severity), f.shape_name, f.message))
 
 
 @dataclass(frozen=True)
@@ -240,10 +151,10 @@ def available(offered: Sequence[str]) -> str:
     return "Available: " + ", ".join(t for t, name in MEDIA_TYPES.items() if name in offered)
 
 
-def quality_headers(path: str, offered: Sequence[str]) -> dict[str, str]:
-    """Vary: Accept, and a Link to each explicit form of `path` (/shapes, /validation)."""
+def quality_headers(endpoint: str, offered: Sequence[str]) -> dict[str, str]:
+    """Vary: Accept, and a Link to each explicit form of the page at `endpoint` (/shapes, /validation)."""
     links = [
-        f'<{path}.{ext}>; rel="alternate"; type="{CONTENT_TYPES[name].split(";")[0]}"'
+        f'<{page_href(endpoint, ext)}>; rel="alternate"; type="{CONTENT_TYPES[name].split(";")[0]}"'
         for ext, name in EXTENSIONS.items()
         if name in offered and name in CONTENT_TYPES
     ]

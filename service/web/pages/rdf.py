@@ -88,7 +88,7 @@ def rdfxml(triples: list[Triple]) -> str:
         by_subject[t.subject].append(t)
     for subject, group in by_subject.items():
         about = (
-            f"rdf:nodeID={quoteattr(subject.value)}"
+            f"rdf:nodeID={quoteattr(subject.label)}"
             if isinstance(subject, BNode)
             else f"rdf:about={quoteattr(subject.value)}"
         )
@@ -110,13 +110,14 @@ def _xml_property(tag: str, term: Term) -> str:
     if isinstance(term, IRI):
         return f"<{tag} rdf:resource={quoteattr(term.value)}/>"
     if isinstance(term, BNode):
-        return f"<{tag} rdf:nodeID={quoteattr(term.id)}/>"
+        return f"<{tag} rdf:nodeID={quoteattr(term.label)}/>"
     attrs = ""
     if term.language:
         attrs = f" xml:lang={quoteattr(term.language)}"
     elif term.datatype != XSD_STRING:
         attrs = f" rdf:datatype={quoteattr(term.datatype)}"
-    return f"<{tag}{attrs}>{escape(term.value)}</{tag}>"
+    # A parser reads a bare carriage return as a newline: written as a character reference, it stays.
+    return f"<{tag}{attrs}>{escape(term.value, {chr(13): '&#13;'})}</{tag}>"
 
 
 WRITERS = {"turtle": turtle, "ntriples": ntriples, "jsonld": jsonld, "rdfxml": rdfxml}

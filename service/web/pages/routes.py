@@ -1,132 +1,48 @@
 """The human-readable side: entity documents, the ontology, search, listings and /about.
 
 Routes are thin: parse the request, call one data function, render it as HTML or RDF. The catalogue (search
-index and labels) and the vocabulary are built once per process when the blueprint is registered, and hang
-off `app.extensions` (see `PagesState`). URLs come from service.web.urls; queries from service/queries/pages.
+index and labels) and the vocabulary are built once per process by create_app, and reached with
+`pages_state()` (service/web/pages/state.py). URLs come from service.web.urls; queries from
+service/queries/pages.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
-import threading
-from dataclasses import dataclass, field
 
-from flask import Blueprint, Flask, Response, abort, current_app, jsonify, redirect, render_template, request
-from flask.blueprints import BlueprintSetupState
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from service import iris
-from service.bounded_cache import BoundedCache, document_cache
 from service.build import coverage
-from service.build.catalogue import CATALOGUE_FILE, Catalogue, load_catalogue, parse_day
 from service.store import Store
-from service.terms import Row
-from service.web import app as application
-from service.web import conneg, errors, urls
+from service.web import conneg, context, errors, urls
 from service.web.pages import quality as pages_quality
+from service.web.pages.args import MAX_PAGE, day_arg, page_arg, whole_number
 from service.web.pages.coverage import coverage_triples, to_json
 from service.web.pages.entity import EDITORIAL_NOTE, EntityView, document_triples, entity_view, exists
 from service.web.pages.listings import data_sources, instances
-from service.web.pages.ontology import Usage, Vocabulary, build_vocabulary, usage_counts
+from service.web.pages.ontology import usage_counts
 from service.web.pages.rdf import embeddable_jsonld, serialize
+from service.web.pages.state import pages_state
 from service.web.pages.timeline import timeline
 
-EXTENSION = "nhskg.pages"
 blueprint = Blueprint("pages", __name__)
-MAX_PAGE = 100_000
+# The URL helpers templates call, registered by create_app.
 TEMPLATE_GLOBALS: tuple[str, ...] = ("href", "doc_href", "class_href", "search_href", "home_href")
 TEMPLATE_GLOBALS += ("query_with", "curie", "outbound_kind")
 
 
-@dataclass
-class PagesState:
-    catalogue: Catalogue
-    vocabulary: Vocabulary
-    usage: Usage | None = None
-    accountabilities: list[Row] | None = None
-    report: pages_quality.SavedReport | None = None  # the build's validation report, if the store has one
-    shapes: pages_quality.ShapesView | None = None  # read on the first visit to /shapes
-    coverage_table: coverage.Coverage | None = None  # /coverage: at start-up, or the first visit of a day
-    documents: BoundedCache[bytes] = field(default_factory=document_cache)  # rendered /doc/ bodies
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    coverage_lock: threading.Lock = field(default_factory=threading.Lock)  # held while /coverage computes
-
-    def coverage_on(self, store: Store, today: dt.date) -> coverage.Coverage:
-        """The coverage table of `today`, computed once a day per process (seconds over the real data)."""
-        with self.coverage_lock:
-            if self.coverage_table is None or self.coverage_table.day != today:
-                self.coverage_table = coverage.coverage(store, today)
-            return self.coverage_table
-
-
-@blueprint.record_once
-def _build_state(setup: BlueprintSetupState) -> None:
-    app_state = setup.app.extensions[application.EXTENSION]
-    folder = app_state.built  # its catalogue and validation report, if the app serves a build
-    catalogue = load_catalogue(app_state.store, folder / CATALOGUE_FILE if folder else None)
-    vocabulary = build_vocabulary(app_state.store)
-    state = setup.app.extensions[EXTENSION] = PagesState(
-        catalogue, vocabulary, report=pages_quality.load_report(folder)
-    )
-    if folder is not None:  # serving a build: compute /coverage at start-up, beside the first requests
-        threading.Thread(target=_warm_coverage, args=(state, app_state.store), daemon=True).start()
-    for name in TEMPLATE_GLOBALS:
-        setup.app.add_template_global(getattr(urls, name), name)
-
-
-def _warm_coverage(state: PagesState, store: Store) -> None:
-    """Compute /coverage before anyone asks; a failure here is left for the first visit to meet."""
-    try:
-        state.coverage_on(store, dt.date.today())
-    except Exception:  # noqa: BLE001 - a background warm-up must not die noisily; the page retries
-        logging.getLogger(__name__).warning("could not compute /coverage at start-up", exc_info=True)
-
-
-def pages_state(app: Flask | None = None) -> PagesState:
-    value = (app or current_app).extensions[EXTENSION]
-    if not isinstance(value, PagesState):
-        raise RuntimeError("the pages blueprint is not registered")
-    return value
-
-
 def _store() -> Store:
-    return application.state().store
+    return context.state().store
 
 
 def _base() -> str:
-    return application.state().settings.canonical_base
+    return context.state().settings.canonical_base
 
 
 # --- request parsing ----------------------------------------------------------------------------
-
-
-def day_arg(name: str = "at") -> dt.date | None:
-    """An ISO date from the query string; 400 when present but not a date."""
-    text = request.args.get(name, "").strip()
-    if not text:
-        return None
-    day = parse_day(text) if len(text) == 10 else None
-    if day is None:
-        abort(400, f"{name} must be a date written YYYY-MM-DD, not {text!r}")
-    return day
-
-
-def whole_number(text: str, largest: int) -> int | None:
-    """`text` as a whole number from 1 to `largest`, else None. ASCII digits only: str.isdigit() also
-    accepts '¹' and '٣', which int() refuses, and a long run of digits is refused before int() sees it."""
-    if not (text.isascii() and text.isdigit()) or len(text) > len(str(largest)):
-        return None
-    value = int(text)
-    return value if 1 <= value <= largest else None
-
-
-def page_arg(name: str = "page") -> int:
-    value = whole_number(request.args.get(name, "1").strip() or "1", MAX_PAGE)
-    if value is None:
-        abort(400, f"{name} must be a whole number from 1 to {MAX_PAGE}")
-    return value
 
 
 def chosen_format(fmt: urls.DocFormat | None) -> urls.DocFormat:
@@ -186,7 +102,7 @@ def thing(path: str) -> WerkzeugResponse:
     """303 See Other to the document about the thing, in the format the Accept header prefers."""
     _known_iri(path)
     fmt = chosen_format(None)
-    response = redirect(urls.doc_path(path, None if fmt.name == "html" else fmt), code=303)
+    response = redirect(urls.doc_url(path, None if fmt.name == "html" else fmt), code=303)
     response.headers["Vary"] = "Accept"
     return response
 
@@ -199,10 +115,10 @@ def document(path: str) -> Response | str:
     at = day_arg()
     members_page, triples_page = page_arg("members_page"), page_arg("page")
     headers = _alternates(
-        {f.name: urls.doc_path(stem, f if f.name != "html" else None) for f in urls.DOC_FORMATS}
+        {f.name: urls.doc_url(stem, f if f.name != "html" else None) for f in urls.DOC_FORMATS}
     )
     if explicit is None:
-        headers["Content-Location"] = urls.doc_path(stem, fmt if fmt.name != "html" else None)
+        headers["Content-Location"] = urls.doc_url(stem, fmt if fmt.name != "html" else None)
     key = (request.script_root, iri, fmt.name, at, members_page, triples_page, dt.date.today())
     body = pages_state().documents.get_or_make(
         key, lambda: _document_body(iri, fmt.name, at, members_page, triples_page)
@@ -244,7 +160,7 @@ def ontology(ext: str) -> Response | str:
     if ext and explicit is None:
         abort(404)
     fmt = chosen_format(explicit)
-    headers = _alternates({f.name: f"/def{f.extension}" for f in urls.DOC_FORMATS})
+    headers = _alternates({f.name: urls.ontology_href(f) for f in urls.DOC_FORMATS})
     if fmt.name != "html":
         result = _store().query("CONSTRUCT WHERE { ?s ?p ?o }", default_graphs=[iris.graph("ontology")])
         response = Response(result.serialize(fmt.name), mimetype=fmt.media_type)
@@ -277,8 +193,8 @@ def shapes(ext: str) -> Response:
     state = pages_state()
     with state.lock:
         if state.shapes is None:
-            state.shapes = pages_quality.shapes_view(application.state().settings.shapes_dir)
-    headers = pages_quality.quality_headers("/shapes", ("turtle",))
+            state.shapes = pages_quality.shapes_view(context.state().settings.shapes_dir)
+    headers = pages_quality.quality_headers("pages.shapes", ("turtle",))
     if fmt == "turtle":
         return Response(state.shapes.turtle, content_type=pages_quality.CONTENT_TYPES[fmt], headers=headers)
     return Response(render_template("shapes.html", view=state.shapes), mimetype="text/html", headers=headers)
@@ -289,7 +205,8 @@ def shapes(ext: str) -> Response:
 def validation_report(ext: str) -> Response:
     fmt = _quality_format(ext, ("html", "json", "turtle"))
     state = pages_state()
-    report, headers = state.report, pages_quality.quality_headers("/validation", ("json", "turtle"))
+    report = state.report
+    headers = pages_quality.quality_headers("pages.validation_report", ("json", "turtle"))
     if fmt == "html":
         view = pages_quality.validation_view(report, state.catalogue.label) if report is not None else None
         return Response(render_template("validation.html", view=view), mimetype="text/html", headers=headers)
@@ -354,7 +271,7 @@ def coverage_page(ext: str) -> Response:
     """How complete the history is: one row per kind of body, then the stated gaps."""
     fmt = _quality_format(ext, ("html", "json", "turtle"))
     view = pages_state().coverage_on(_store(), dt.date.today())
-    headers = pages_quality.quality_headers("/coverage", ("json", "turtle"))
+    headers = pages_quality.quality_headers("pages.coverage_page", ("json", "turtle"))
     if fmt == "json":
         return Response(json.dumps(to_json(view), indent=1), content_type="application/json", headers=headers)
     if fmt == "turtle":
@@ -367,4 +284,4 @@ def coverage_page(ext: str) -> Response:
 @blueprint.get("/about")
 def about() -> str:
     sources, kinds = data_sources(_store())
-    return render_template("about.html", sources=sources, kinds=kinds, app_state=application.state())
+    return render_template("about.html", sources=sources, kinds=kinds, app_state=context.state())

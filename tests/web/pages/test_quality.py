@@ -1,13 +1,12 @@
 """/shapes, /validation and the data-quality section of entity pages, over a saved validation report.
 
 The report is the real validator's, run on the pages fixture graph (tests/data/pages), which raises both
-warnings and violations. The app finds it the way a served store's is found: beside the store named by the
-`store_path` setting, whose manifest key matches the app's.
+warnings and violations. The app is given the folder it is saved in as its build's folder (`built`), where a
+served build keeps it.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,9 +17,9 @@ from flask.testing import FlaskClient
 from rdflib import RDF, Graph, Namespace
 
 from service import iris
-from service.build import builder as build
 from service.build import reasoning
 from service.build.validation import check as validation
+from service.build.validation import saved as saved_report
 from service.build.validation.report import ValidationReport
 from service.config import Settings
 from service.web.app import create_app
@@ -76,14 +75,13 @@ def report() -> ValidationReport:
 @pytest.fixture(scope="module")
 def saved(report: ValidationReport, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("store")
-    pages_quality.save_report(report, folder)
-    (folder / build.MANIFEST).write_text(json.dumps({"key": KEY}), encoding="utf-8")
+    saved_report.save_report(report, folder)
     return folder
 
 
 @pytest.fixture(scope="module")
 def quality_app(saved: Path) -> Iterator[Flask]:
-    yield create_app(Settings(store_path=saved), store=fixture_store(), manifest={"key": KEY})
+    yield create_app(Settings(), store=fixture_store(), manifest={"key": KEY}, built=saved)
 
 
 @pytest.fixture
@@ -163,7 +161,7 @@ def test_validation_page_shows_counts_and_focus_nodes(
 
 
 def test_validation_view_caps_each_shape(saved: Path) -> None:
-    loaded = pages_quality.load_report(saved)
+    loaded = saved_report.load_report(saved)
     assert loaded is not None
     view = pages_quality.validation_view(loaded, per_shape=3)
     assert sum(g.count for g in view.groups) == len(loaded.findings)
@@ -174,7 +172,7 @@ def test_validation_view_caps_each_shape(saved: Path) -> None:
 
 
 def test_validation_page_says_and_n_more(quality_app: Flask, saved: Path) -> None:
-    loaded = pages_quality.load_report(saved)
+    loaded = saved_report.load_report(saved)
     assert loaded is not None
     biggest = max(pages_quality.validation_view(loaded).groups, key=lambda g: g.count)
     with quality_app.test_request_context("/validation"):
@@ -187,7 +185,7 @@ def test_validation_page_says_and_n_more(quality_app: Flask, saved: Path) -> Non
 
 def test_validation_json_is_the_saved_report(quality_client: FlaskClient, saved: Path) -> None:
     response = quality_client.get("/validation.json")
-    assert response.get_data(as_text=True) == (saved / pages_quality.REPORT_JSON).read_text(encoding="utf-8")
+    assert response.get_data(as_text=True) == (saved / saved_report.REPORT_JSON).read_text(encoding="utf-8")
     assert response.get_json()["results"]
 
 

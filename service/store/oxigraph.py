@@ -1,61 +1,23 @@
-"""The one store interface, and its embedded implementation on pyoxigraph.
+"""The embedded store on pyoxigraph: built in memory by the build, saved to disk, opened for reading.
 
-Nothing outside this module imports pyoxigraph. Callers see plain term objects (`IRI`, `Literal`,
-`BNode`), rows as dicts, and query results that serialise themselves into the standard formats by name.
-A second implementation over a remote SPARQL 1.1 endpoint can implement `Store` without touching callers.
+Requests bind values with `bind_values`, never by splicing text into a query.
 """
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import islice
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Literal as Kind
-from typing import Protocol
 
 import pyoxigraph as ox
 
-from service.terms import IRI, Bindings, BNode, Literal, Row, Term, Triple
+from service.store.interface import QuerySyntaxError, RdfSyntaxError, StoreUnavailableError
+from service.store.results import QueryResult, to_node, to_triple
+from service.terms import Bindings, Row, Triple
 
 # An N-Triples line with a blank node: as subject, or as object (a literal never ends in `> _:x .`).
 _BLANK_NODE_LINE = re.compile(rb"^_:|> _:\S+ \.$")
-_SEEN_TERMS = 4096  # how many converted terms a result keeps for reuse (dates, classes, datatypes recur)
-
-
-class QuerySyntaxError(ValueError):
-    """The query is not SPARQL 1.1; the message carries the parser's position."""
-
-
-class RdfSyntaxError(ValueError):
-    """An RDF file does not parse; `location` is `file:line:column`."""
-
-    def __init__(self, location: str, message: str) -> None:
-        super().__init__(f"{location}: {message}")
-        self.location = location
-        self.message = message
-
-
-class StoreUnavailableError(RuntimeError):
-    """The store cannot be read (missing or damaged folder, I/O error)."""
-
-
-# Result formats by the names the HTTP layer negotiates.
-SOLUTION_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-}
+# The RDF files the build loads, by extension.
 RDF_FILE_FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
     ".nt": ox.RdfFormat.N_TRIPLES,
@@ -65,163 +27,6 @@ RDF_FILE_FORMATS: dict[str, ox.RdfFormat] = {
     ".owl": ox.RdfFormat.RDF_XML,
     ".jsonld": ox.RdfFormat.JSON_LD,
 }
-
-
-def _term(node: object) -> Term:
-    if isinstance(node, ox.NamedNode):
-        return IRI(node.value)
-    if isinstance(node, ox.Literal):
-        return Literal(node.value, node.datatype.value, node.language)
-    if isinstance(node, ox.BlankNode):
-        return BNode(node.value)
-    raise TypeError(f"unsupported term {node!r}")
-
-
-def _node(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, IRI):
-        return ox.NamedNode(term.value)
-    if isinstance(term, BNode):
-        return ox.BlankNode(term.id)
-    if term.language:
-        return ox.Literal(term.value, language=term.language)
-    return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
-
-
-def _triple(t: ox.Triple) -> Triple:
-    return Triple(_term(t.subject), IRI(t.predicate.value), _term(t.object))  # type: ignore[arg-type]
-
-
-# Graph formats whose documents can be concatenated: a result is written a batch at a time, so it streams.
-BATCHED_GRAPH_FORMATS = ("ntriples", "nquads", "turtle", "trig")
-BATCH = 4096
-
-
-class WrittenTriples:
-    """A graph result in a batched format, at most `limit` triples: iterate for its bytes, then read
-    `count` and `truncated`. TriG and N-Quads carry the triples in the default graph."""
-
-    def __init__(self, raw: ox.QueryTriples, fmt: ox.RdfFormat, limit: int, prefixes: dict[str, str]) -> None:
-        self._raw = raw
-        self._format = fmt
-        self._prefixes = prefixes if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-        self.limit = limit
-        self.count = 0
-        self.truncated = False
-
-    def __iter__(self) -> Iterator[bytes]:
-        triples: Iterator[ox.Triple] = iter(self._raw)
-        quads = self._format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
-        while self.count < self.limit:
-            batch = list(islice(triples, min(BATCH, self.limit - self.count)))
-            if not batch:
-                return
-            self.count += len(batch)
-            if quads:
-                written = ox.serialize(
-                    [ox.Quad(t.subject, t.predicate, t.object) for t in batch], None, self._format
-                )
-            else:
-                written = ox.serialize(batch, None, self._format, prefixes=self._prefixes)
-            yield written or b""
-        self.truncated = next(triples, None) is not None
-
-
-class QueryResult:
-    """The outcome of one query: SELECT rows, an ASK boolean or a graph, serialisable by format name."""
-
-    def __init__(self, raw: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> None:
-        self._raw = raw
-        self.kind: Kind["select", "ask", "graph"]
-        if isinstance(raw, ox.QuerySolutions):
-            self.kind = "select"
-        elif isinstance(raw, ox.QueryBoolean):
-            self.kind = "ask"
-        else:
-            self.kind = "graph"
-
-    @property
-    def variables(self) -> list[str]:
-        if isinstance(self._raw, ox.QuerySolutions):
-            return [v.value for v in self._raw.variables]
-        return []
-
-    @property
-    def boolean(self) -> bool:
-        return bool(self._raw)
-
-    def rows(self) -> Iterator[Row]:
-        if not isinstance(self._raw, ox.QuerySolutions):
-            raise TypeError(f"a {self.kind} result has no rows")
-        names = self.variables
-        seen: dict[object, Term] = {}  # a term met before in this result is not converted again
-        for solution in self._raw:
-            row: Row = {}
-            for name, value in zip(names, solution, strict=True):
-                if value is not None:
-                    term = seen.get(value)
-                    if term is None:
-                        if len(seen) >= _SEEN_TERMS:
-                            seen.clear()
-                        term = seen[value] = _term(value)
-                    row[name] = term
-            yield row
-
-    def triples(self) -> Iterator[Triple]:
-        if not isinstance(self._raw, ox.QueryTriples):
-            raise TypeError(f"a {self.kind} result has no triples")
-        for t in self._raw:
-            yield _triple(t)
-
-    def written_triples(self, fmt: str, limit: int, prefixes: Mapping[str, str]) -> WrittenTriples | None:
-        """The triples written by pyoxigraph itself (many times faster than our writers), when it writes
-        `fmt` in a form that can be cut into batches; None for other formats."""
-        if not isinstance(self._raw, ox.QueryTriples):
-            raise TypeError(f"a {self.kind} result has no triples")
-        if fmt not in BATCHED_GRAPH_FORMATS:
-            return None
-        return WrittenTriples(self._raw, GRAPH_FORMATS[fmt], limit, dict(prefixes))
-
-    def serialize(self, fmt: str) -> bytes:
-        """The whole result in a format named in SOLUTION_FORMATS or GRAPH_FORMATS."""
-        out = io.BytesIO()
-        if isinstance(self._raw, ox.QueryTriples):
-            self._raw.serialize(out, GRAPH_FORMATS[fmt])
-        else:
-            self._raw.serialize(out, SOLUTION_FORMATS[fmt])
-        return out.getvalue()
-
-
-class Store(Protocol):
-    """What the service needs of a store. Reads only: building is `OxigraphStore`'s own business.
-
-    `bindings` give variables fixed values before evaluation, so a value from a request is never spliced
-    into query text: each value is checked and written as an RDF term by pyoxigraph itself, in an inline
-    VALUES block at the start of the query's WHERE group. An invalid IRI in a binding raises ValueError.
-    """
-
-    def query(
-        self,
-        sparql: str,
-        *,
-        default_graphs: Sequence[str] | None = None,
-        named_graphs: Sequence[str] | None = None,
-        bindings: Bindings | None = None,
-    ) -> QueryResult: ...
-
-    def select(self, sparql: str, bindings: Bindings | None = None) -> list[Row]: ...
-
-    def ask(self, sparql: str, bindings: Bindings | None = None) -> bool: ...
-
-    def construct(self, sparql: str, bindings: Bindings | None = None) -> list[Triple]: ...
-
-    def describe(self, iri: str) -> list[Triple]: ...
-
-    def graphs(self) -> list[str]: ...
-
-    def triple_counts(self) -> dict[str, int]: ...
-
-    def ping(self) -> bool: ...
-
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -241,7 +46,7 @@ def bind_values(sparql: str, bindings: Bindings) -> str:
         if not _VARIABLE.match(name):
             raise ValueError(f"not a variable name: {name!r}")
         terms = term if isinstance(term, tuple) else (term,)
-        clauses.append(f"VALUES ?{name} {{ {' '.join(str(_node(t)) for t in terms)} }}")
+        clauses.append(f"VALUES ?{name} {{ {' '.join(str(to_node(t)) for t in terms)} }}")
     start = _group_start(sparql)
     return f"{sparql[:start]}\n  {' '.join(clauses)}\n{sparql[start:]}"
 
@@ -317,7 +122,7 @@ class OxigraphStore:
     def add_triples(self, triples: Iterable[Triple], graph: str) -> int:
         g = ox.NamedNode(graph)
         quads = [
-            ox.Quad(_node(t.subject), _node(t.predicate), _node(t.object), g)  # type: ignore[arg-type]
+            ox.Quad(to_node(t.subject), to_node(t.predicate), to_node(t.object), g)  # type: ignore[arg-type]
             for t in triples
         ]
         self._store.bulk_extend(quads)
@@ -411,7 +216,7 @@ class OxigraphStore:
         outgoing = self._store.quads_for_pattern(node, None, None)
         incoming = self._store.quads_for_pattern(None, None, node)
         for quad in [*outgoing, *incoming]:
-            t = _triple(ox.Triple(quad.subject, quad.predicate, quad.object))
+            t = to_triple(ox.Triple(quad.subject, quad.predicate, quad.object))
             if t not in seen:
                 seen.add(t)
                 out.append(t)

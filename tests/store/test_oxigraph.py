@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from service import iris
-from service.store import OxigraphStore, QuerySyntaxError, RdfSyntaxError, StoreUnavailableError, bind_values
+from service.store import QuerySyntaxError, RdfSyntaxError, StoreUnavailableError
+from service.store.oxigraph import OxigraphStore, bind_values
 from service.terms import IRI, Literal
 
-MINI = Path(__file__).parent / "data" / "mini"
+MINI = Path(__file__).parents[1] / "data" / "mini"
 PCT = iris.org("pct", "5NT")
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 

@@ -1,0 +1,74 @@
+"""What the pages keep for the life of a process, built once by `create_app` (`build_pages_state`).
+
+The catalogue (search index and labels), the vocabulary, the home page's accountability rows and the build's
+validation report are read at start-up; a few things are filled in later, each for its own reason (see the
+fields). Views reach it with `pages_state()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from service.bounded_cache import BoundedCache, document_cache
+from service.build import coverage
+from service.build.catalogue import CATALOGUE_FILE, Catalogue, load_catalogue, query
+from service.build.validation.saved import SavedReport, load_report
+from service.store import Store
+from service.terms import Row
+from service.web import context
+from service.web.pages import quality as pages_quality
+from service.web.pages.ontology import Usage, Vocabulary, build_vocabulary
+
+
+@dataclass
+class PagesState:
+    catalogue: Catalogue
+    vocabulary: Vocabulary
+    accountabilities: list[Row]  # who was accountable to whom, for the home page's landscape
+    report: SavedReport | None = None  # the build's validation report, if the store has one
+    documents: BoundedCache[bytes] = field(default_factory=document_cache)  # rendered /doc/ bodies
+    # Filled in later, under `lock`: each is costly and only one rarely visited page shows it.
+    usage: Usage | None = None  # /def: two aggregations over the whole store, on its first visit
+    shapes: pages_quality.ShapesView | None = None  # /shapes: loads rdflib, which serving never needs else
+    coverage_table: coverage.Coverage | None = None  # /coverage: a day's table, computed once that day
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    coverage_lock: threading.Lock = field(default_factory=threading.Lock)  # held while /coverage computes
+
+    def coverage_on(self, store: Store, today: dt.date) -> coverage.Coverage:
+        """The coverage table of `today`, computed once a day per process (seconds over the real data)."""
+        with self.coverage_lock:
+            if self.coverage_table is None or self.coverage_table.day != today:
+                self.coverage_table = coverage.coverage(store, today)
+            return self.coverage_table
+
+
+def build_pages_state(app_state: context.AppState) -> PagesState:
+    """The pages' state for this app: from the build's folder where the app serves a build."""
+    folder = app_state.built  # its catalogue and validation report, if the app serves a build
+    state = PagesState(
+        load_catalogue(app_state.store, folder / CATALOGUE_FILE if folder else None),
+        build_vocabulary(app_state.store),
+        app_state.store.select(query("accountabilities")),
+        report=load_report(folder),
+    )
+    if folder is not None:
+        # Serving a build: compute /coverage beside the first requests, so that its first visitor does
+        # not wait seconds for it. A thread, not start-up work: it depends on the day, and no page needs it.
+        threading.Thread(target=_warm_coverage, args=(state, app_state.store), daemon=True).start()
+    return state
+
+
+def _warm_coverage(state: PagesState, store: Store) -> None:
+    """Compute /coverage before anyone asks; a failure here is left for the first visit to meet."""
+    try:
+        state.coverage_on(store, dt.date.today())
+    except Exception:  # noqa: BLE001 - a background warm-up must not die noisily; the page retries
+        logging.getLogger(__name__).warning("could not compute /coverage at start-up", exc_info=True)
+
+
+def pages_state() -> PagesState:
+    """The running app's pages state."""
+    return context.part(PagesState)

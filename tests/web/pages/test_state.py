@@ -1,0 +1,29 @@
+"""The pages' state (service/web/pages/state.py): built once by create_app, read by every view."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+
+from service.web import context
+from service.web.pages.state import PagesState, pages_state
+
+
+def test_create_app_builds_the_pages_state_from_its_store(app: Flask) -> None:
+    with app.app_context():
+        state = pages_state()
+    assert isinstance(state, PagesState)
+    assert state.catalogue.entries, "the catalogue was read from the fixture store"
+    assert state.report is None  # an app given a store in hand has no build folder, so no saved report
+    assert state.usage is None and state.shapes is None  # filled on their pages' first visits only
+
+
+def test_the_coverage_table_is_computed_once_a_day(app: Flask) -> None:
+    with app.app_context():
+        state, store = pages_state(), context.state().store
+    day = dt.date(2020, 1, 1)
+    first = state.coverage_on(store, day)
+    assert state.coverage_on(store, day) is first
+    later = state.coverage_on(store, day + dt.timedelta(days=1))
+    assert later is not first and later.day == day + dt.timedelta(days=1)
