@@ -1,7 +1,9 @@
-"""Fixtures for the SPARQL endpoint tests: an in-process app over a tiny store, and a live server.
+"""Fixtures for the SPARQL endpoint tests: apps over the built fixture store, and a live server.
 
-The live server builds the fixture project in tests/data/project (a tiny ontology and data, no shapes)
-and adds the W3C test data and a few thousand "slow" triples as named graphs with `--graph IRI=FILE`.
+Both build the fixture project in tests/data/project (a tiny ontology and data, no shapes) with the W3C
+test data as named graphs. The apps (`make_app`, `sparql_app`) run queries as production does: through
+a query engine, one per test session (`sparql_engine`), in child processes that are stopped at the
+timeout. The live server also adds a few thousand "slow" triples with `--graph IRI=FILE`.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import shutil
 import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Dataset, Graph
 
+from service.build import builder as build
 from service.config import Settings
+from service.query.engine import Engine
 from service.store import OxigraphStore
 from service.web.app import create_app
 from tests.live import LiveServer, live_server
@@ -48,7 +53,7 @@ def write_slow_graph(path: Path, n: int = SLOW_TRIPLES) -> Path:
 
 
 def fixture_store() -> OxigraphStore:
-    """The fixture project and the W3C graphs, in memory."""
+    """The fixture project and the W3C graphs, in memory (unbuilt: for tests of the query layer)."""
     store = OxigraphStore.in_memory()
     for path in sorted((PROJECT / "data" / "ttl").glob("*.ttl")):
         store.load_file(path, f"https://w3id.org/nhs-commissioning/graph/{path.stem}")
@@ -57,15 +62,47 @@ def fixture_store() -> OxigraphStore:
     return store
 
 
-def make_app(**overrides: object) -> Flask:
-    settings = Settings(root=PROJECT).with_overrides(**overrides)
-    manifest = {"key": "fixture", "built": "2025-01-01T00:00:00Z"}
-    return create_app(settings, store=fixture_store(), manifest=manifest)
+MANIFEST = {"key": "fixture", "built": "2025-01-01T00:00:00Z"}
+
+
+@dataclass(frozen=True)
+class FixtureEngine:
+    """A query engine (its socket folder) over the built fixture store (its build folder)."""
+
+    settings: Settings
+    build: Path
+    folder: Path
+
+
+@pytest.fixture(scope="session")
+def sparql_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureEngine]:
+    """The fixture project and the W3C graphs, built once, and an engine over them for the session."""
+    settings = Settings(
+        root=PROJECT,
+        cache_dir=tmp_path_factory.mktemp("sparql-build"),
+        validate_on_build=False,
+        extra_graphs=tuple(W3C_GRAPHS.items()),
+    )
+    built = build.build(settings).path
+    engine = Engine.start(built, settings.query_store)
+    try:
+        yield FixtureEngine(settings, built, engine.folder)
+    finally:
+        engine.stop()
+
+
+def make_app(engine: FixtureEngine, **overrides: object) -> Flask:
+    """An app over the built fixture store whose queries go to `engine`, as `nhskg serve` makes it; its
+    manifest names a fixed data version and build time (MANIFEST), so that validators are known."""
+    manifest = {**build.read_manifest(engine.build), **MANIFEST}
+    store = OxigraphStore.open_read_only(engine.build / build.DB)
+    settings = engine.settings.with_overrides(**overrides)
+    return create_app(settings, store=store, manifest=manifest, engine=engine.folder, built=engine.build)
 
 
 @pytest.fixture
-def sparql_app() -> Flask:
-    return make_app()
+def sparql_app(sparql_engine: FixtureEngine) -> Flask:
+    return make_app(sparql_engine)
 
 
 @pytest.fixture

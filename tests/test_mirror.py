@@ -23,8 +23,6 @@ EXCEPTIONS: dict[str, str] = {
     " validate, in tests/build/validation/test_check.py",
     "service.iris": "used by every fixture and tests/web/test_urls.py; its builders have no"
     " test of their own",
-    "service.query.job": "tested directly in tests/query/test_engine.py; issue 16 (item 3) rewrites the query"
-    " path, and its tests move with it",
     "service.web.pages.coverage": "tested directly in tests/build/test_coverage.py, beside the"
     " table it writes",
     "service.web.pages.entity": "tested directly in tests/web/pages/test_as_of.py, which spans"

@@ -21,7 +21,8 @@ goes to the server, which stops them) and exits when its parent has gone.
 
 Nothing stays dead: `nhskg serve` starts a new engine in the same folder when its engine exits
 (`Engine.supervise`), and the engine forks a new in-memory side when that one dies after it was serving
-(`MemorySide`); clients meanwhile wait for the disk socket, or get 503, or run on disk.
+(`MemorySide`); clients meanwhile wait for the disk socket, or are told it is unavailable, or run on
+disk.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from typing import Literal
 
 from service.build import builder as build
 from service.query import policy as query_policy
-from service.query.job import QueryError, send_answer
+from service.query.job import EngineUnavailableError, send_answer
 from service.store import OxigraphStore, Store, StoreUnavailableError
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ class Engine:
 
     def supervise(self) -> threading.Thread:
         """Start a new engine in the same folder whenever this one exits before `stop`: the web workers
-        connect there again, and get 503 only meanwhile. An engine that dies soon after it started is
+        connect there again, and are refused only meanwhile. An engine that dies soon after it started is
         started again after a growing pause (up to MAX_RESTART_DELAY)."""
         thread = threading.Thread(target=self._restart_when_gone, name="query-engine-supervisor", daemon=True)
         thread.start()
@@ -143,9 +144,10 @@ def _remove_sockets(folder: Path) -> None:
 
 
 @dataclass
-class Link:
-    """A connection to the engine, which answers jobs until the connection closes: in a child of its own
-    (disk), or in a thread of the in-memory side that every link to memory shares (`shared`)."""
+class Channel:
+    """One socket connection to the engine, which answers jobs until it closes: in a child of its own
+    (disk), or in a thread of the in-memory side that every channel to memory shares (`shared`). Named
+    apart from the pages' `Link` (a labelled IRI)."""
 
     conn: Connection
     pid: int
@@ -157,7 +159,7 @@ class Link:
 
     def kill(self) -> None:
         """SIGKILL to the process answering: the only way to stop a query inside pyoxigraph (for a shared
-        link, that is the whole in-memory side). Safe to call twice."""
+        channel, that is the whole in-memory side). Safe to call twice."""
         try:
             os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -165,7 +167,7 @@ class Link:
         self.conn.close()
 
     def close(self) -> None:
-        """Done with an idle link: its own child is killed; a shared side's thread ends when it reads
+        """Done with an idle channel: its own child is killed; a shared side's thread ends when it reads
         the end of the connection."""
         if self.shared:
             self.conn.close()
@@ -173,9 +175,10 @@ class Link:
             self.kill()
 
 
-def connect(folder: Path, timeout: float) -> Link:
-    """A link to the engine in `folder`: to its in-memory side when that is up and answers, else to a new
-    disk child; or a 503 QueryError. Waits up to `timeout` seconds for an engine that is still starting."""
+def connect(folder: Path, timeout: float) -> Channel:
+    """A channel to the engine in `folder`: to its in-memory side when that is up and answers, else to a
+    new disk child; or EngineUnavailableError. Waits up to `timeout` seconds for an engine that is still
+    starting."""
     deadline = time.monotonic() + timeout
     while not (folder / DISK).exists() and time.monotonic() < deadline and folder.is_dir():
         time.sleep(0.02)
@@ -186,10 +189,10 @@ def connect(folder: Path, timeout: float) -> Link:
         reached = reached or conn is not None
         pid = _handshake(conn, deadline) if conn is not None else None
         if conn is not None and pid is not None:
-            return Link(conn, pid, mode)
+            return Channel(conn, pid, mode)
     if reached:  # a side accepted, then its process died (or never answered): say so, not "not running"
-        raise QueryError(503, "a query worker could not start; try again shortly")
-    raise QueryError(503, "the query engine is not running; try again shortly")
+        raise EngineUnavailableError("a query worker could not start; try again shortly")
+    raise EngineUnavailableError("the query engine is not running; try again shortly")
 
 
 def _open(path: Path) -> Connection | None:

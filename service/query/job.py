@@ -1,8 +1,10 @@
 """One SPARQL query job, from its text to the events of its answer, and those events on the wire.
 
-`execute` runs a job against a store and yields a Head, the body in chunks and Done (or raises
-QueryError before the Head); `answer` sends the same events over a connection as plain tuples, and
-`event` turns a received tuple back into an event. Jobs and events cross a process boundary: plain data.
+`execute` runs a job against a store and yields a Head, the body in chunks and Done (or raises a
+QueryError before the Head); `send_answer` sends the same events over a connection as plain tuples, and
+`from_wire` turns a received tuple back into an event or error. Jobs and events cross a process boundary:
+plain data. Each QueryError's class says what went wrong; which HTTP status that deserves is decided at
+the web edge (service/web/sparql.py), not here.
 """
 
 from __future__ import annotations
@@ -25,31 +27,76 @@ SEND_BYTES = 64 * 1024
 
 
 class QueryError(Exception):
-    """A query that cannot be answered; `status` is the HTTP status it deserves, `outcome` the query log's
-    word for it (syntax, rejected, timeout, busy, error)."""
+    """A query that cannot be answered. The class says what went wrong (the web edge alone turns that
+    into an HTTP status); `outcome` is the query log's word for it."""
 
-    def __init__(self, status: int, message: str, outcome: str = "error") -> None:
+    outcome = "error"
+
+    def __init__(self, message: str) -> None:
         super().__init__(message)
-        self.status = status
         self.message = message
-        self.outcome = outcome
+
+
+class BadQueryError(QueryError):
+    """The query itself is at fault; the worker that found it out is fine and answers the next."""
+
+    outcome = "rejected"
+
+
+class MalformedQueryError(BadQueryError):
+    """The text is not SPARQL (the parser's message, with its position)."""
+
+    outcome = "syntax"
+
+
+class RefusedQueryError(BadQueryError):
+    """Valid SPARQL that this endpoint will not run (SERVICE, a graph name that is not an IRI), or a
+    result that cannot be written in the format asked for."""
+
+
+class UnacceptableFormatError(BadQueryError):
+    """None of the formats the client accepts can carry this kind of result."""
 
 
 class BusyError(QueryError):
-    def __init__(self) -> None:
-        super().__init__(503, "too many queries are running; try again in a few seconds", "busy")
+    """Every query slot stayed taken for the whole wait."""
 
+    outcome = "busy"
 
-class WorkerGoneError(QueryError):
-    """The query process died (killed, or its engine gone) before it answered: worth one more try."""
-
-    def __init__(self) -> None:
-        super().__init__(503, "the query worker stopped unexpectedly; try again shortly")
+    def __init__(self, message: str = "too many queries are running; try again in a few seconds") -> None:
+        super().__init__(message)
 
 
 class QueryTimeoutError(QueryError):
-    def __init__(self, seconds: float) -> None:
-        super().__init__(503, f"the query ran longer than the {seconds:g} s limit and was stopped", "timeout")
+    """The query ran past its time limit, and its process was stopped."""
+
+    outcome = "timeout"
+
+    @classmethod
+    def after(cls, seconds: float) -> QueryTimeoutError:
+        return cls(f"the query ran longer than the {seconds:g} s limit and was stopped")
+
+
+class EngineUnavailableError(QueryError):
+    """No query process could be reached: the engine is not running, or a worker could not start."""
+
+
+class WorkerGoneError(EngineUnavailableError):
+    """The query process died (killed, or its engine gone) before it answered: worth one more try."""
+
+    def __init__(self, message: str = "the query worker stopped unexpectedly; try again shortly") -> None:
+        super().__init__(message)
+
+
+class InternalQueryError(QueryError):
+    """The store failed, or the query failed inside it: not the client's fault."""
+
+
+# The errors a worker sends back over the wire, by name (plain data crosses the process boundary).
+WIRE_ERRORS: dict[str, type[QueryError]] = {
+    cls.__name__: cls
+    for cls in (MalformedQueryError, RefusedQueryError, UnacceptableFormatError, InternalQueryError)
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +129,7 @@ Event = Head | bytes | Done
 
 
 def execute(store: Store, job: QueryJob) -> Iterator[Event]:
-    """Run one query: a Head, then the body in chunks, then Done; QueryError before the Head."""
+    """Run one query: a Head, then the body in chunks, then Done; a QueryError before the Head."""
     sparql = with_base(job.sparql, job.base_iri)
     try:
         # Checked with the BASE line, so that FROM <relative> names the graph the query itself means.
@@ -91,18 +138,18 @@ def execute(store: Store, job: QueryJob) -> Iterator[Event]:
         )
         result = store.query(sparql, default_graphs=dataset.default_graphs, named_graphs=dataset.named_graphs)
     except query_policy.QueryRefusedError as exc:
-        raise QueryError(400, str(exc), "rejected") from exc
+        raise RefusedQueryError(str(exc)) from exc
     except QuerySyntaxError as exc:
         message = f"query syntax error: {syntax_message(str(exc), job.base_iri)}"
-        raise QueryError(400, message, "syntax") from exc
+        raise MalformedQueryError(message) from exc
     except StoreUnavailableError as exc:
         log.error("the store failed a query: %s", exc)
-        raise QueryError(500, "the store could not be read", "error") from exc
+        raise InternalQueryError("the store could not be read") from exc
     except ValueError as exc:  # a graph name from the protocol that is not an absolute IRI
-        raise QueryError(400, f"the query cannot be run: {exc}", "rejected") from exc
+        raise RefusedQueryError(f"the query cannot be run: {exc}") from exc
     fmt = job.graph_format if result.kind == "graph" else job.solution_format
     if fmt is None:
-        raise QueryError(406, f"no acceptable format for a {result.kind.upper()} result", "rejected")
+        raise UnacceptableFormatError(f"no acceptable format for a {result.kind.upper()} result")
     if result.kind == "ask":
         yield Head("ask", fmt)
         yield write_boolean(fmt, result.boolean)
@@ -151,9 +198,9 @@ def _peeked(items: Iterator[Any]) -> Iterator[Any]:
         first = next(items, None)
     except StoreUnavailableError as exc:
         log.error("the store failed a query: %s", exc)
-        raise QueryError(500, "the store could not be read", "error") from exc
+        raise InternalQueryError("the store could not be read") from exc
     except (TypeError, ValueError) as exc:
-        raise QueryError(400, f"the result cannot be written: {exc}", "rejected") from exc
+        raise RefusedQueryError(f"the result cannot be written: {exc}") from exc
     if first is None:
         return iter(())
 
@@ -187,10 +234,10 @@ def send_answer(conn: Connection, store: Store, job: QueryJob) -> None:
     except ConnectionError:
         raise
     except QueryError as exc:
-        conn.send(("error", exc.status, exc.message, exc.outcome))
+        conn.send(("error", type(exc).__name__, exc.message))
     except Exception:  # noqa: BLE001 - a worker reports, never dies of a bad query
         log.exception("a query failed in the worker")
-        conn.send(("error", 500, "the query failed inside the store", "error"))
+        conn.send(("error", InternalQueryError.__name__, "the query failed inside the store"))
 
 
 def to_wire(event: Event) -> tuple[Any, ...]:
@@ -210,4 +257,4 @@ def from_wire(message: tuple[Any, ...]) -> Event:
     if tag == "data":
         data: bytes = message[1]
         return data
-    raise QueryError(int(message[1]), str(message[2]), str(message[3]))
+    raise WIRE_ERRORS.get(str(message[1]), InternalQueryError)(str(message[2]))

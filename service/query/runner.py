@@ -1,14 +1,16 @@
-"""The query governor: each user query runs in a query-engine child that is killed when it overruns.
+"""What runs a user's query: one interface (QueryRunner), and the governor that production uses.
 
-A web process keeps up to `slots` connections to engine children (service.query.engine); a query takes
-an idle one (or connects a new one), sends its job, and streams the events back; a child still busy at
-the deadline is SIGKILLed and replaced. Beyond `slots` running queries, a query waits `queue_seconds` for
-a free one, then is refused (503), so page requests always find a thread. Idle children forked before
-the engine's in-memory side was ready are replaced by in-memory ones as soon as it is.
+`Governor` runs each query in a query-engine child that is killed when it overruns. A web process keeps
+up to `slots` connections to engine children (service.query.engine); a query takes an idle one (or
+connects a new one), sends its job, and streams the events back; a child still busy at the deadline is
+SIGKILLed and replaced. Beyond `slots` running queries, a query waits `queue_seconds` for a free one,
+then is refused (BusyError), so page requests always find a thread. Idle children forked before the
+engine's in-memory side was ready are replaced by in-memory ones as soon as it is.
 
-An app made with an in-memory store (tests) cannot hand it to another process: `Governor.in_process`
-then runs queries in the request thread with the row cap and the concurrency limit but NO timeout. That
-mode is chosen explicitly by the caller and logged.
+`InProcessRunner` is for an app made with a store in hand and no build folder (a few page tests): no
+engine can open such a store, so queries run in the request thread with the row cap and the slots but
+NO timeout, and it says so in the log when it is made. It does not fake one: a thread cannot be stopped,
+so a 503 at the deadline would claim a query "was stopped" while it went on using a core.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 from service.query import engine as query_engine
-from service.query.engine import Link
+from service.query.engine import Channel
 from service.query.job import (
+    BadQueryError,
     BusyError,
     Done,
     Event,
@@ -41,58 +45,61 @@ MEMORY_WAIT_SECONDS = 300.0  # how long a governor watches for the engine's in-m
 
 
 class _Worker:
-    """One connection to an engine child."""
+    """One connection to an engine child; `clock` is the governor's."""
 
-    def __init__(self, folder: Path) -> None:
-        self.link: Link = query_engine.connect(folder, START_TIMEOUT)
+    def __init__(self, folder: Path, clock: Callable[[], float]) -> None:
+        self.channel: Channel = query_engine.connect(folder, START_TIMEOUT)
+        self.clock = clock
 
     def close(self) -> None:
-        """Done with this worker (see Link.close: a shared in-memory side is never killed for this)."""
-        self.link.close()
+        """Done with this worker (see Channel.close: a shared in-memory side is never killed for this)."""
+        self.channel.close()
 
     def abandon(self, deadline: float) -> None:
         """Done with a worker still answering (its client went away). Its own child is killed; a thread
         of the shared in-memory side is left to finish, its answer read and dropped in the background,
         and the side killed only if the job is still running at its deadline."""
-        if not self.link.shared:
-            self.link.kill()
+        if not self.channel.shared:
+            self.channel.kill()
             return
         threading.Thread(target=self._drain, args=(deadline,), name="nhskg-drain", daemon=True).start()
 
     def _drain(self, deadline: float) -> None:
         try:
-            while self.link.conn.poll(max(0.0, deadline - time.monotonic())):
-                if isinstance(from_wire(self.link.conn.recv()), Done):
+            # The deadline is checked on every turn, not only through poll's wait: past it, poll(0) is
+            # still true whenever data waits, as it would for a side that sends faster than we read.
+            while self.clock() < deadline and self.channel.conn.poll(max(0.0, deadline - self.clock())):
+                if isinstance(from_wire(self.channel.conn.recv()), Done):
                     break
             else:
                 log.warning("an abandoned query ran past its deadline; stopping the in-memory side")
-                self.link.kill()
+                self.channel.kill()
         except (EOFError, OSError, QueryError):
             pass  # the answer ended in an error, or the side has gone
-        self.link.conn.close()
+        self.channel.conn.close()
 
     def stale(self, folder: Path) -> bool:
         """Gone (its connection reads EOF), or on disk while the in-memory side is ready."""
         try:
-            gone = self.link.conn.poll(0)
+            gone = self.channel.conn.poll(0)
         except OSError:
             gone = True
-        return gone or (self.link.mode == "disk" and query_engine.memory_ready(folder))
+        return gone or (self.channel.mode == "disk" and query_engine.memory_ready(folder))
 
     def send(self, job: QueryJob) -> None:
         try:
-            self.link.conn.send(job)
+            self.channel.conn.send(job)
         except OSError as exc:
             raise WorkerGoneError() from exc
 
     def next_event(self, deadline: float, timeout: float) -> Event:
         """The worker's next event, or QueryTimeoutError (having killed it) when the deadline passes first."""
         try:
-            ready = self.link.conn.poll(max(0.0, deadline - time.monotonic()))
+            ready = self.channel.conn.poll(max(0.0, deadline - self.clock()))
             if not ready:
-                self.link.kill()
-                raise QueryTimeoutError(timeout)
-            message = self.link.conn.recv()
+                self.channel.kill()
+                raise QueryTimeoutError.after(timeout)
+            message = self.channel.conn.recv()
         except (EOFError, OSError) as exc:
             self.close()
             raise WorkerGoneError() from exc
@@ -100,7 +107,8 @@ class _Worker:
 
 
 class Answer:
-    """A query's Head and its body in chunks; `close()` (called by the WSGI server) frees the slot."""
+    """A query's Head and its body in chunks. `close()` frees the slot: it is called once the body has
+    run out, and by whoever serves the answer when its response closes (service/web/answers.py)."""
 
     def __init__(self, head: Head, rest: Iterator[Event], finish: Callable[[bool], None]) -> None:
         self.head = head
@@ -123,55 +131,96 @@ class Answer:
             self._finish(self.done is not None)
 
 
-class Governor:
-    """Runs user queries under the limits: `run(job)` gives an Answer or raises QueryError."""
-
-    def __init__(
-        self,
-        slots: int,
-        timeout: float,
-        store: Store | None,
-        engine: Path | None,
-        queue_seconds: float = 2.0,
-    ) -> None:
-        self.slots = slots
-        self.queue_seconds = queue_seconds
-        self.timeout = timeout
-        self._store = store
-        self._engine = engine
-        self._free = threading.BoundedSemaphore(slots)
-        self._idle: list[_Worker] = []
-        self._lock = threading.Lock()
-
-    @classmethod
-    def with_engine(cls, folder: Path, slots: int, timeout: float, queue_seconds: float = 2.0) -> Governor:
-        """Queries run in the children of the query engine answering in `folder`."""
-        return cls(slots, timeout, None, folder, queue_seconds)
-
-    @classmethod
-    def in_process(cls, store: Store, slots: int, queue_seconds: float = 2.0) -> Governor:
-        log.warning("queries run in-process with the row cap only: no timeout is enforced")
-        return cls(slots, 0.0, store, None, queue_seconds)
+class QueryRunner(Protocol):
+    """What runs user queries under the limits (row cap, slots and, when `isolated`, the time limit)."""
 
     @property
     def isolated(self) -> bool:
-        return self._engine is not None
+        """Whether a query that overruns its time limit is stopped (it runs in a process of its own)."""
 
     def run(self, job: QueryJob) -> Answer:
-        if not self._free.acquire(timeout=self.queue_seconds):
-            raise BusyError()
-        try:
-            return self._run_isolated(job) if self.isolated else self._run_inline(job)
-        except BaseException:
-            self._free.release()
-            raise
+        """The job's Answer once its Head is known; or a QueryError that says what went wrong."""
 
-    def _run_inline(self, job: QueryJob) -> Answer:
-        assert self._store is not None  # noqa: S101 - guaranteed by the constructors
-        events = execute(self._store, job)
-        head = next(events)
+    def warm_up(self) -> None:
+        """Get ready for the first query, in the background."""
+
+    def shutdown(self) -> None:
+        """Let go of idle workers."""
+
+
+class _Slots:
+    """At most `slots` queries at once; a query waits `queue_seconds` for a slot, then BusyError."""
+
+    def __init__(self, slots: int, queue_seconds: float) -> None:
+        self._queue_seconds = queue_seconds
+        self._free = threading.BoundedSemaphore(slots)
+
+    def take(self) -> None:
+        if not self._free.acquire(timeout=self._queue_seconds):
+            raise BusyError()
+
+    def give_back(self) -> None:
+        self._free.release()
+
+
+class InProcessRunner:
+    """Queries in the calling thread over a store in hand: the row cap and the slots, no time limit (see
+    the module's docstring)."""
+
+    isolated = False
+
+    def __init__(self, store: Store, slots: int, queue_seconds: float = 2.0) -> None:
+        log.warning("queries run in-process with the row cap only: no timeout is enforced")
+        self._store = store
+        self._slots = _Slots(slots, queue_seconds)
+
+    def run(self, job: QueryJob) -> Answer:
+        self._slots.take()
+        try:
+            events = execute(self._store, job)
+            head = next(events)
+        except BaseException:
+            self._slots.give_back()
+            raise
         assert isinstance(head, Head)  # noqa: S101 - execute's contract
-        return Answer(head, events, lambda _: self._free.release())
+        return Answer(head, events, lambda _: self._slots.give_back())
+
+    def warm_up(self) -> None:
+        """Nothing to start."""
+
+    def shutdown(self) -> None:
+        """Nothing held."""
+
+
+class Governor:
+    """Runs user queries in the children of the query engine answering in `folder`, each stopped at
+    `timeout` seconds; `clock` is its time (tests move it on to reach a deadline without waiting)."""
+
+    isolated = True
+
+    def __init__(
+        self,
+        folder: Path,
+        slots: int,
+        timeout: float,
+        queue_seconds: float = 2.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.slots = slots
+        self.timeout = timeout
+        self._engine = folder
+        self._slots = _Slots(slots, queue_seconds)
+        self._clock = clock
+        self._idle: list[_Worker] = []
+        self._lock = threading.Lock()
+
+    def run(self, job: QueryJob) -> Answer:
+        self._slots.take()
+        try:
+            return self._run_isolated(job)
+        except BaseException:
+            self._slots.give_back()
+            raise
 
     def _run_isolated(self, job: QueryJob) -> Answer:
         worker, head, deadline = self._start(job)
@@ -190,7 +239,7 @@ class Governor:
             else:
                 worker.abandon(deadline)
                 self._respawn()
-            self._free.release()
+            self._slots.give_back()
 
         return Answer(head, rest(), finish)
 
@@ -205,21 +254,20 @@ class Governor:
 
     def _try(self, job: QueryJob) -> tuple[_Worker, Event, float]:
         worker = self._take()
-        deadline = time.monotonic() + self.timeout
+        deadline = self._clock() + self.timeout
         try:
             worker.send(job)
             return worker, worker.next_event(deadline, self.timeout), deadline
         except QueryError as exc:
-            self._give_back(worker, healthy=not isinstance(exc, QueryTimeoutError) and exc.status < 500)
+            self._give_back(worker, healthy=isinstance(exc, BadQueryError))
             raise
 
     def _take(self) -> _Worker:
-        assert self._engine is not None  # noqa: S101
         while True:
             with self._lock:
                 worker = self._idle.pop() if self._idle else None
             if worker is None:
-                return _Worker(self._engine)
+                return _Worker(self._engine, self._clock)
             if not worker.stale(self._engine):
                 return worker
             worker.close()
@@ -240,18 +288,16 @@ class Governor:
 
     def _spare(self) -> None:
         try:
-            self._give_back(_Worker(self._engine), healthy=True) if self._engine else None
+            self._give_back(_Worker(self._engine, self._clock), healthy=True)
         except QueryError:
             log.warning("could not start a spare query worker")
 
     def warm_up(self) -> None:
         """Connect every worker ahead of the first query, in the background, and again once the engine's
         in-memory side is ready, so that the pool's size and memory are settled from the start."""
-        if self.isolated:
-            threading.Thread(target=self._fill, daemon=True, name="nhskg-warm-up").start()
+        threading.Thread(target=self._fill, daemon=True, name="nhskg-warm-up").start()
 
     def _fill(self) -> None:
-        assert self._engine is not None  # noqa: S101
         for _ in range(self.slots):
             self._spare()
         deadline = time.monotonic() + MEMORY_WAIT_SECONDS

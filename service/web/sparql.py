@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -25,11 +26,22 @@ from flask import Blueprint, Flask, Request, Response, render_template, request
 from service import iris
 from service.query import result_cache
 from service.query.engine import Engine
-from service.query.job import BusyError, QueryError, QueryJob, QueryTimeoutError
+from service.query.job import (
+    BusyError,
+    EngineUnavailableError,
+    InternalQueryError,
+    MalformedQueryError,
+    QueryError,
+    QueryJob,
+    QueryTimeoutError,
+    RefusedQueryError,
+    UnacceptableFormatError,
+)
 from service.query.result_cache import KeptAnswer, ResultCache
-from service.query.runner import Answer, Governor
+from service.query.runner import Governor, InProcessRunner, QueryRunner
 from service.web import conneg, errors, service_description, urls
 from service.web import context as application  # the app's state, not the factory
+from service.web.answers import AnswerBody
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
@@ -59,7 +71,7 @@ class ProtocolError(Exception):
 
 @dataclass
 class SparqlState:
-    governor: Governor
+    governor: QueryRunner
     results: ResultCache | None  # None: answers are not kept
     graph_counts: dict[str, int]  # triples per named graph, for the service description and the editor
 
@@ -99,17 +111,28 @@ def unavailable(message: str, retry_after: int | None) -> ProtocolError:
     return ProtocolError(errors.error_response(503, "Service Unavailable", message, headers))
 
 
+def internal_error(message: str) -> ProtocolError:
+    return ProtocolError(errors.error_response(500, "Internal Server Error", message, CORS))
+
+
+# What went wrong with a query -> its HTTP response: the one place where query errors meet statuses.
+QUERY_ERROR_RESPONSES: dict[type[QueryError], Callable[[str], ProtocolError]] = {
+    MalformedQueryError: bad_request,
+    RefusedQueryError: bad_request,
+    UnacceptableFormatError: not_acceptable,
+    BusyError: lambda message: unavailable(message, retry_after=2),
+    QueryTimeoutError: lambda message: unavailable(message, retry_after=None),
+    EngineUnavailableError: lambda message: unavailable(message, retry_after=None),
+    InternalQueryError: internal_error,
+}
+
+
 def failed(exc: QueryError) -> ProtocolError:
-    if isinstance(exc, BusyError):
-        return unavailable(exc.message, 2)
-    if isinstance(exc, QueryTimeoutError) or exc.status == 503:
-        return unavailable(exc.message, None)
-    if exc.status == 406:
-        return not_acceptable(exc.message)
-    titles = {400: "Bad Request", 500: "Internal Server Error"}
-    return ProtocolError(
-        errors.error_response(exc.status, titles.get(exc.status, "Error"), exc.message, CORS)
-    )
+    """The response for a query that failed: the table's entry for its class or nearest base class."""
+    for cls in type(exc).__mro__:
+        if cls in QUERY_ERROR_RESPONSES:
+            return QUERY_ERROR_RESPONSES[cls](exc.message)
+    return internal_error(exc.message)
 
 
 # --- parsing the request ------------------------------------------------------------------------------
@@ -263,7 +286,8 @@ def run_query(operation: Operation) -> Response:
         seconds = time.perf_counter() - started
         application.state().metrics.observe_query(job.sparql, seconds, None, exc.outcome)
         raise failed(exc) from exc
-    return _streamed(answer, headers, job, started, cache if wanted.store else None)
+    body = AnswerBody(answer, job, started, cache if wanted.store else None, application.state().metrics)
+    return Response(body, status=200, content_type=_content_type(answer.head.format), headers=headers)
 
 
 def _job(operation: Operation) -> QueryJob:
@@ -293,31 +317,6 @@ def _kept(kept: KeptAnswer, headers: dict[str, str], sparql: str, started: float
     metrics.observe_query(sparql, time.perf_counter() - started, kept.rows, "cached")
     headers = {**headers, "Cache-Status": result_cache.HIT}
     return Response(kept.body, status=200, content_type=_content_type(kept.format), headers=headers)
-
-
-def _streamed(
-    answer: Answer, headers: dict[str, str], job: QueryJob, started: float, cache: ResultCache | None
-) -> Response:
-    metrics = application.state().metrics
-    finish = answer.close
-    body, keep = cache.recording(job, answer) if cache is not None else (iter(answer), lambda: None)
-    observed: list[bool] = []
-
-    def close() -> None:
-        # Called twice: by the Answer when its body runs out, and by the WSGI server; count it once.
-        finish()
-        if observed:
-            return
-        observed.append(True)
-        rows = answer.done.rows if answer.done else None
-        outcome = "ok" if answer.done else "aborted"
-        metrics.observe_query(job.sparql, time.perf_counter() - started, rows, outcome)
-        keep()
-
-    answer.close = close  # type: ignore[method-assign]
-    response = Response(body, status=200, content_type=_content_type(answer.head.format), headers=headers)
-    response.call_on_close(close)
-    return response
 
 
 def describe_service() -> Response:
@@ -362,8 +361,9 @@ def query_editor() -> str:
 
 
 def make_sparql_state(app: Flask, app_state: application.AppState) -> SparqlState:
-    """This process's governor: over the server's query engine, else over an engine of its own for the
-    built store (stopped with `app`), else (an app made with a store in hand) in-process."""
+    """This process's query runner: the governor over the server's query engine, else over an engine of
+    its own for the built store (stopped with `app`); else (a store in hand, with no build an engine
+    could open) the in-process runner, which has no timeout."""
     settings = app_state.settings
     engine = app_state.engine
     if engine is None and app_state.built is not None:
@@ -372,10 +372,10 @@ def make_sparql_state(app: Flask, app_state: application.AppState) -> SparqlStat
         engine = own.folder
     if engine is not None:
         slots = settings.query_slots_per_worker
-        governor = Governor.with_engine(engine, slots, settings.query_timeout, settings.query_queue_seconds)
+        governor: QueryRunner = Governor(engine, slots, settings.query_timeout, settings.query_queue_seconds)
         governor.warm_up()
     else:
-        governor = Governor.in_process(
+        governor = InProcessRunner(
             app_state.store, settings.max_concurrent_queries, settings.query_queue_seconds
         )
     kept = settings.result_cache_mb * 1024 * 1024

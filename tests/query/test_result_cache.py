@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 
 from service.query.result_cache import BYPASS, HIT, MISS, Directives, directives
-from tests.sparql_fixtures import make_app
+from tests.sparql_fixtures import FixtureEngine, make_app
 
 SELECT = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?s ?p ?o LIMIT 20"
 JSON = "application/sparql-results+json"
@@ -25,8 +25,10 @@ def counts(app: Flask) -> dict[str, int]:
     return {"ok": queries["ok"], "cached": queries["cached"]}
 
 
-def test_a_repeated_query_is_answered_from_the_cache_with_the_same_bytes() -> None:
-    app = make_app()
+def test_a_repeated_query_is_answered_from_the_cache_with_the_same_bytes(
+    sparql_engine: FixtureEngine,
+) -> None:
+    app = make_app(sparql_engine)
     first, second = ask(app), ask(app)
     assert first[0] == second[0] == 200
     assert (first[1], second[1]) == (MISS, HIT)
@@ -35,8 +37,8 @@ def test_a_repeated_query_is_answered_from_the_cache_with_the_same_bytes() -> No
     assert counts(app) == {"ok": 1, "cached": 1}
 
 
-def test_each_format_and_each_query_text_is_kept_apart() -> None:
-    app = make_app()
+def test_each_format_and_each_query_text_is_kept_apart(sparql_engine: FixtureEngine) -> None:
+    app = make_app(sparql_engine)
     json_answer, csv_answer = ask(app), ask(app, accept="text/csv")
     assert csv_answer[1] == MISS and csv_answer[3].startswith("text/csv")
     assert csv_answer[2] != json_answer[2]
@@ -47,8 +49,10 @@ def test_each_format_and_each_query_text_is_kept_apart() -> None:
 @pytest.mark.parametrize(
     "headers", [{"Cache-Control": "no-cache"}, {"Cache-Control": "max-age=0"}, {"Pragma": "no-cache"}]
 )
-def test_a_client_can_ask_for_a_fresh_evaluation(headers: dict[str, str]) -> None:
-    app = make_app()
+def test_a_client_can_ask_for_a_fresh_evaluation(
+    headers: dict[str, str], sparql_engine: FixtureEngine
+) -> None:
+    app = make_app(sparql_engine)
     ask(app)
     fresh = ask(app, **headers)
     assert fresh[1] == BYPASS
@@ -56,20 +60,20 @@ def test_a_client_can_ask_for_a_fresh_evaluation(headers: dict[str, str]) -> Non
     assert ask(app)[1] == HIT
 
 
-def test_no_store_keeps_nothing() -> None:
-    app = make_app()
+def test_no_store_keeps_nothing(sparql_engine: FixtureEngine) -> None:
+    app = make_app(sparql_engine)
     ask(app, **{"Cache-Control": "no-store"})
     assert ask(app)[1] == MISS
 
 
-def test_with_the_cache_off_every_query_is_evaluated() -> None:
-    app = make_app(result_cache_mb=0)
+def test_with_the_cache_off_every_query_is_evaluated(sparql_engine: FixtureEngine) -> None:
+    app = make_app(sparql_engine, result_cache_mb=0)
     assert ask(app)[1] == ask(app)[1] == ""
     assert counts(app) == {"ok": 2, "cached": 0}
 
 
-def test_an_answer_larger_than_an_eighth_of_the_cache_is_not_kept() -> None:
-    app = make_app(result_cache_mb=1)
+def test_an_answer_larger_than_an_eighth_of_the_cache_is_not_kept(sparql_engine: FixtureEngine) -> None:
+    app = make_app(sparql_engine, result_cache_mb=1)
     values = " ".join(f'"{"x" * 200}{i}"' for i in range(20))
     big = "SELECT ?s ?p ?o ?x WHERE { ?s ?p ?o . VALUES ?x { " + values + " } }"
     status, _, body, _ = ask(app, big)
@@ -77,8 +81,8 @@ def test_an_answer_larger_than_an_eighth_of_the_cache_is_not_kept() -> None:
     assert ask(app, big)[1] == MISS
 
 
-def test_an_answer_the_client_left_half_read_is_not_kept() -> None:
-    app = make_app()
+def test_an_answer_the_client_left_half_read_is_not_kept(sparql_engine: FixtureEngine) -> None:
+    app = make_app(sparql_engine)
     response = app.test_client().get("/sparql", query_string={"query": SELECT}, headers={"Accept": JSON})
     next(iter(response.response))  # the first chunk only, then the client goes away
     response.close()
@@ -86,8 +90,8 @@ def test_an_answer_the_client_left_half_read_is_not_kept() -> None:
     assert ask(app)[1] == MISS
 
 
-def test_errors_are_not_kept() -> None:
-    app = make_app()
+def test_errors_are_not_kept(sparql_engine: FixtureEngine) -> None:
+    app = make_app(sparql_engine)
     assert ask(app, "SELECT nonsense")[0] == 400
     assert ask(app, "SELECT nonsense")[0] == 400
     assert app.extensions["nhskg"].metrics.queries["syntax"] == 2
@@ -111,8 +115,8 @@ def test_request_directives(cache_control: str | None, pragma: str | None, expec
     assert directives(cache_control, pragma) == expected
 
 
-def test_a_browser_client_may_read_the_cache_status() -> None:
-    client = make_app().test_client()
+def test_a_browser_client_may_read_the_cache_status(sparql_engine: FixtureEngine) -> None:
+    client = make_app(sparql_engine).test_client()
     response = client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": JSON})
     exposed = {h.strip() for h in response.headers["Access-Control-Expose-Headers"].split(",")}
     response.close()

@@ -11,7 +11,7 @@ from flask import Flask
 from service.config import Settings
 from service.web import server
 from service.web.observability import SECURITY_HEADERS
-from tests.sparql_fixtures import PROJECT, make_app
+from tests.sparql_fixtures import PROJECT, FixtureEngine, make_app
 
 # (method, path, Accept, expected status): every kind of route and every kind of error.
 ROUTES = [
@@ -40,8 +40,8 @@ ROUTES = [
 
 
 @pytest.fixture(scope="module")
-def app() -> Flask:
-    return make_app(max_request_bytes=10_000)
+def app(sparql_engine: FixtureEngine) -> Flask:
+    return make_app(sparql_engine, max_request_bytes=10_000)
 
 
 @pytest.mark.parametrize(("method", "path", "accept", "status"), ROUTES)
@@ -58,8 +58,10 @@ def test_security_headers_on_every_route_and_error(
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
-def test_an_unhandled_error_is_a_plain_500_without_traceback(app: Flask) -> None:
-    local = make_app()
+def test_an_unhandled_error_is_a_plain_500_without_traceback(
+    app: Flask, sparql_engine: FixtureEngine
+) -> None:
+    local = make_app(sparql_engine)
 
     @local.get("/explode")
     def explode() -> str:
@@ -149,10 +151,12 @@ def test_gunicorn_gives_pages_threads_beyond_the_query_slots() -> None:
         assert not config.reload
 
 
-def test_dev_mode_never_turns_on_flask_debug(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dev_mode_never_turns_on_flask_debug(
+    monkeypatch: pytest.MonkeyPatch, sparql_engine: FixtureEngine
+) -> None:
     seen: dict[str, Any] = {}
     monkeypatch.setattr(Flask, "run", lambda self, **kwargs: seen.update(kwargs, app_debug=self.debug))
-    local = make_app()
+    local = make_app(sparql_engine)
     monkeypatch.setattr(server, "create_app", lambda _settings: local)
     server.serve(Settings(root=PROJECT), dev=True)
     assert seen["debug"] is False and seen["app_debug"] is False

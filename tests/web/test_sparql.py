@@ -1,5 +1,6 @@
-"""The SPARQL endpoint in-process (test client over an in-memory fixture store): formats, errors, safety,
-caching and the service description. Bodies are parsed, not matched as strings."""
+"""The SPARQL endpoint (test client over the built fixture store, queries run by the session's query
+engine as in production): formats, errors, safety, caching and the service description. Bodies are
+parsed, not matched as strings."""
 
 from __future__ import annotations
 
@@ -10,7 +11,19 @@ import pytest
 from flask.testing import FlaskClient
 from rdflib import RDF, Namespace, URIRef
 
-from tests.sparql_fixtures import make_app, parse_rdf
+from service.query.job import (
+    BusyError,
+    EngineUnavailableError,
+    InternalQueryError,
+    MalformedQueryError,
+    QueryError,
+    QueryTimeoutError,
+    RefusedQueryError,
+    UnacceptableFormatError,
+    WorkerGoneError,
+)
+from service.web import sparql
+from tests.sparql_fixtures import FixtureEngine, make_app, parse_rdf
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -181,8 +194,8 @@ def test_protocol_dataset_unknown_graph_is_empty(sparql_client: FlaskClient) -> 
     assert response.get_json()["results"]["bindings"] == []
 
 
-def test_row_cap_is_announced_and_marked() -> None:
-    client = make_app(max_result_rows=2).test_client()
+def test_row_cap_is_announced_and_marked(sparql_engine: FixtureEngine) -> None:
+    client = make_app(sparql_engine, max_result_rows=2).test_client()
     response = client.get("/sparql", query_string={"query": SELECT})
     assert response.headers["X-SPARQL-Max-Rows"] == "2"
     data = response.get_json()
@@ -192,8 +205,8 @@ def test_row_cap_is_announced_and_marked() -> None:
     assert xml.count("<result>") == 2 and "truncated" in xml
 
 
-def test_request_size_limit_is_413() -> None:
-    client = make_app(max_request_bytes=100).test_client()
+def test_request_size_limit_is_413(sparql_engine: FixtureEngine) -> None:
+    client = make_app(sparql_engine, max_request_bytes=100).test_client()
     response = client.post("/sparql", data="ASK {}" + " " * 200, content_type="application/sparql-query")
     assert response.status_code == 413
 
@@ -288,8 +301,8 @@ def test_query_editor_page(sparql_client: FlaskClient) -> None:
             assert asset.status_code == 200
 
 
-def test_each_query_is_counted_and_logged_once() -> None:
-    app = make_app()
+def test_each_query_is_counted_and_logged_once(sparql_engine: FixtureEngine) -> None:
+    app = make_app(sparql_engine)
     metrics = app.extensions["nhskg"].metrics
     client = app.test_client()
     for _ in range(3):
@@ -299,3 +312,49 @@ def test_each_query_is_counted_and_logged_once() -> None:
     assert metrics.queries["ok"] == 1  # evaluated once, then answered from the result cache
     assert metrics.queries["cached"] == 2
     assert metrics.queries["aborted"] == 0
+
+
+BAD, UNAVAILABLE = "Bad Request", "Service Unavailable"
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "title", "extra"),
+    [
+        (MalformedQueryError("query syntax error: at 1:1"), 400, BAD, {}),
+        (RefusedQueryError("SERVICE is not allowed"), 400, BAD, {}),
+        (UnacceptableFormatError("no acceptable format"), 406, "Not Acceptable", {"Vary": "Accept"}),
+        (BusyError(), 503, UNAVAILABLE, {"Retry-After": "2"}),
+        (QueryTimeoutError.after(2), 503, UNAVAILABLE, {}),
+        (EngineUnavailableError("the query engine is not running"), 503, UNAVAILABLE, {}),
+        (WorkerGoneError(), 503, UNAVAILABLE, {}),
+        (InternalQueryError("the store could not be read"), 500, "Internal Server Error", {}),
+    ],
+)
+def test_each_kind_of_query_error_has_its_response(
+    error: QueryError, status: int, title: str, extra: dict[str, str], sparql_engine: FixtureEngine
+) -> None:
+    with make_app(sparql_engine).test_request_context(headers={"Accept": "text/plain"}):
+        response = sparql.failed(error).response
+    assert response.status_code == status
+    assert response.get_data(as_text=True) == f"{status} {title}: {error.message}\n"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert {k: response.headers[k] for k in extra} == extra
+    assert ("Retry-After" in response.headers) == isinstance(error, BusyError)
+
+
+def test_the_test_client_runs_queries_as_production_does_and_a_runaway_is_stopped(
+    sparql_engine: FixtureEngine,
+) -> None:
+    app = make_app(sparql_engine, query_timeout=0.5)
+    with app.app_context():
+        assert sparql.sparql_state().governor.isolated  # in an engine's child, not in this process
+    numbers = " ".join(str(i) for i in range(100))
+    runaway = (
+        "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?{v} {{ {numbers} }}" for v in "abcde") + " }"
+    )
+    response = app.test_client().get("/sparql", query_string={"query": runaway})
+    assert response.status_code == 503
+    assert response.get_data(as_text=True) == (
+        "503 Service Unavailable: the query ran longer than the 0.5 s limit and was stopped\n"
+    )
+    assert app.extensions["nhskg"].metrics.queries["timeout"] == 1

@@ -18,15 +18,15 @@ from service.web.sparql import (
     result_formats,
     validators,
 )
-from tests.sparql_fixtures import make_app
+from tests.sparql_fixtures import FixtureEngine, make_app
 
 ASK = "ASK { ?s ?p ?o }"
 BUILT = "Wed, 01 Jan 2025 00:00:00 GMT"  # the fixture manifest's build time
 
 
 @pytest.fixture(scope="module")
-def app() -> Flask:
-    return make_app()
+def app(sparql_engine: FixtureEngine) -> Flask:
+    return make_app(sparql_engine)
 
 
 def operation(app: Flask, path: str = "/sparql", **kwargs: Any) -> Operation:
