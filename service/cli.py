@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from service import __version__, huge_pages
-from service.build import builder as build
+from service.build import builder
 from service.config import Settings, SettingsError, from_env, parse_graph_option
 from service.store import (
     GRAPH_FORMATS,
@@ -50,7 +50,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    result = build.build(_settings(args), _progress())
+    result = builder.build(_settings(args), _progress())
     state = "up to date" if result.reused else f"built in {result.seconds:.1f} s"
     print(f"store {result.key} {state}: {result.manifest.get('triples', 0)} triples at {result.path}")
     return OK
@@ -62,7 +62,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for f in files:
         if not f.is_file():
             raise CommandError(f"{f}: no such file")
-    report = build.check_files(settings, files, _progress())
+    report = builder.check_files(settings, files, _progress())
     render = {"text": report.to_text, "turtle": report.to_turtle, "json": report.to_json}[args.format]
     print(render())
     return OK if report.conforms else FAILED
@@ -74,9 +74,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     try:
         if settings.store_path is None:  # an explicit store is served as it is
-            build.build(settings, _progress())
-    except build.BuildError as exc:
-        fallback = build.last_good_store(settings)
+            builder.build(settings, _progress())
+    except builder.BuildError as exc:
+        fallback = builder.last_good_store(settings)
         if fallback is None:
             raise
         # A broken input must not take the service down: serve the last good store, and say so loudly.
@@ -102,8 +102,8 @@ def _query_text(args: argparse.Namespace) -> str:
 def cmd_query(args: argparse.Namespace) -> int:
     settings = _settings(args)
     text = _query_text(args)
-    folder = build.current_store(settings) or build.build(settings, _progress()).path
-    store = build.open_built(settings, folder).store
+    folder = builder.current_store(settings) or builder.build(settings, _progress()).path
+    store = builder.open_built(settings, folder).store
     try:
         result = store.query(text)
     except QuerySyntaxError as exc:
@@ -124,7 +124,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     settings = _settings(args)
     try:
-        opened = build.open_built(settings)
+        opened = builder.open_built(settings)
     except StoreUnavailableError as exc:
         raise CommandError(str(exc), FAILED) from exc
     if args.coverage:
@@ -216,13 +216,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as exc:
         print(f"nhskg: {exc}", file=sys.stderr)
         return exc.code
-    except (SettingsError, build.InputError) as exc:
+    except (SettingsError, builder.InputError) as exc:
         print(f"nhskg: {exc}", file=sys.stderr)
         return USAGE
-    except build.NonConformingError as exc:
+    except builder.NonConformingError as exc:
         print(f"nhskg: {exc}", file=sys.stderr)
         return FAILED
-    except (build.BuildError, StoreUnavailableError) as exc:
+    except (builder.BuildError, StoreUnavailableError) as exc:
         print(f"nhskg: {exc}", file=sys.stderr)
         return FAILED
     except KeyboardInterrupt:

@@ -44,8 +44,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Literal
 
-from service.build import builder as build
-from service.query import policy as query_policy
+from service.build import builder
+from service.query import policy
 from service.query.job import EngineUnavailableError, send_answer
 from service.store import OxigraphStore, Store, StoreUnavailableError
 
@@ -227,13 +227,13 @@ def main(argv: list[str]) -> int:
     store, folder, mode, parent = Path(argv[0]), Path(argv[1]), argv[2], int(argv[3])
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps our children
-    query_policy.check_query("SELECT * FROM <x:y> {}", ())  # load the parser once, before any fork
+    policy.check_query("SELECT * FROM <x:y> {}", ())  # load the parser once, before any fork
     disk = _listen(folder / DISK)
     memory = MemorySide(store, folder, disk) if mode == "memory" else None
     if memory is not None:
         memory.start()
     tick = memory.restart_if_gone if memory is not None else None
-    _accept(disk, lambda: OxigraphStore.open_read_only(store / build.DB), parent, tick=tick)
+    _accept(disk, lambda: OxigraphStore.open_read_only(store / builder.DB), parent, tick=tick)
     shutil.rmtree(folder, ignore_errors=True)  # the server has gone without stopping us
     return 0
 
@@ -295,7 +295,7 @@ def _memory_side(store: Path, folder: Path, parent: int) -> None:
     """Load the dump, then answer on memory.sock, a thread per connection; never returns."""
     started = time.perf_counter()
     try:
-        memory = OxigraphStore.from_dump(store / build.QUADS)
+        memory = OxigraphStore.from_dump(store / builder.QUADS)
     except StoreUnavailableError as exc:
         log.error("queries stay on disk: %s", exc)
         os._exit(1)

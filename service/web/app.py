@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
-from service.build import builder as build
+from service.build import builder
 from service.config import Settings
 from service.store import Store
 from service.web import context, errors, home, observability, sparql, urls
@@ -28,7 +28,7 @@ def create_app(
 
     `store` is the store to serve and `manifest` its build's manifest; `built` the folder of that build
     (its catalogue and validation report, and the quads an engine of the app's own loads), if it has one.
-    Without a store, the app serves the build for the current inputs (`build.open_built`). `engine` is the
+    Without a store, the app serves the build for the current inputs (`builder.open_built`). `engine` is the
     socket folder of a query engine started by the server (without one, the app starts its own for a
     build's store)."""
     app_state = _app_state(settings.validated(), store, manifest, engine, built)
@@ -60,7 +60,7 @@ def _app_state(
         return AppState(settings, store, manifest or {}, engine=engine, built=built)
     # Settings alone: each gunicorn worker (after the fork), `wsgi_app` and Flask's reloader open their own
     # read-only view. The server names the store in its settings, so that no worker hashes the inputs.
-    opened = build.open_built(settings)
+    opened = builder.open_built(settings)
     return AppState(
         settings,
         opened.store,

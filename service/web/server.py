@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from service.build import builder as build
+from service.build import builder
 from service.config import Settings, from_env
 from service.query.engine import Engine
 from service.web import observability
@@ -69,7 +69,7 @@ def serve(settings: Settings, dev: bool = False) -> None:
     if dev:
         create_app(settings).run(host=settings.host, port=settings.port, debug=False, use_reloader=True)
         return
-    store = build.current_store(settings)
+    store = builder.current_store(settings)
     if store is not None:  # every worker serves this one, without hashing the inputs again to find it
         settings = settings.with_overrides(store_path=store)
     engine = Engine.start(store, settings.query_store) if store is not None else None

@@ -39,8 +39,7 @@ from service.query.job import (
 )
 from service.query.result_cache import KeptAnswer, ResultCache
 from service.query.runner import Governor, InProcessRunner, QueryRunner
-from service.web import conneg, errors, service_description, urls
-from service.web import context as application  # the app's state, not the factory
+from service.web import conneg, context, errors, service_description, urls
 from service.web.answers import AnswerBody
 
 FORM = "application/x-www-form-urlencoded"
@@ -207,7 +206,7 @@ def result_formats(req: Request) -> tuple[str | None, str | None]:
 
 
 def _last_modified() -> datetime | None:
-    built = application.state().manifest.get("built")
+    built = context.state().manifest.get("built")
     try:
         return datetime.strptime(str(built), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     except ValueError:
@@ -216,7 +215,7 @@ def _last_modified() -> datetime | None:
 
 def validators(*parts: object) -> dict[str, str]:
     """ETag (from the data version and what was asked), Last-Modified, Cache-Control and Vary."""
-    digest = hashlib.sha256(repr((application.state().data_version, *parts)).encode()).hexdigest()
+    digest = hashlib.sha256(repr((context.state().data_version, *parts)).encode()).hexdigest()
     headers = {"ETag": f'W/"{digest[:32]}"', "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
     modified = _last_modified()
     if modified is not None:
@@ -242,7 +241,7 @@ def not_modified(req: Request, headers: dict[str, str]) -> bool:
 
 
 def sparql_state() -> SparqlState:
-    return application.part(SparqlState)
+    return context.part(SparqlState)
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
@@ -284,16 +283,16 @@ def run_query(operation: Operation) -> Response:
         answer = sparql_state().governor.run(job)
     except QueryError as exc:
         seconds = time.perf_counter() - started
-        application.state().metrics.observe_query(job.sparql, seconds, None, exc.outcome)
+        context.state().metrics.observe_query(job.sparql, seconds, None, exc.outcome)
         raise failed(exc) from exc
-    body = AnswerBody(answer, job, started, cache if wanted.store else None, application.state().metrics)
+    body = AnswerBody(answer, job, started, cache if wanted.store else None, context.state().metrics)
     return Response(body, status=200, content_type=_content_type(answer.head.format), headers=headers)
 
 
 def _job(operation: Operation) -> QueryJob:
     assert operation.query is not None  # noqa: S101 - checked by the caller
     solution, graph = result_formats(request)
-    settings = application.state().settings
+    settings = context.state().settings
     return QueryJob(
         operation.query,
         operation.default_graph_uris,
@@ -313,7 +312,7 @@ def _content_type(fmt: str) -> str:
 
 def _kept(kept: KeptAnswer, headers: dict[str, str], sparql: str, started: float) -> Response:
     """A kept answer: the same bytes a fresh evaluation would send."""
-    metrics = application.state().metrics
+    metrics = context.state().metrics
     metrics.observe_query(sparql, time.perf_counter() - started, kept.rows, "cached")
     headers = {**headers, "Cache-Status": result_cache.HIT}
     return Response(kept.body, status=200, content_type=_content_type(kept.format), headers=headers)
@@ -332,9 +331,9 @@ def describe_service() -> Response:
     fmt = conneg.GRAPH_MEDIA_TYPES[chosen]
     triples = service_description.describe(
         urls.sparql_endpoint_url(),
-        application.state().settings,
+        context.state().settings,
         _graph_counts(),
-        application.state().manifest,
+        context.state().manifest,
     )
     body = b"".join(service_description.serialize(triples, fmt))
     content_type = chosen + ("; charset=utf-8" if chosen.startswith("text/") else "")
@@ -360,7 +359,7 @@ def query_editor() -> str:
 # --- set-up -------------------------------------------------------------------------------------------
 
 
-def make_sparql_state(app: Flask, app_state: application.AppState) -> SparqlState:
+def make_sparql_state(app: Flask, app_state: context.AppState) -> SparqlState:
     """This process's query runner: the governor over the server's query engine, else over an engine of
     its own for the built store (stopped with `app`); else (a store in hand, with no build an engine
     could open) the in-process runner, which has no timeout."""
@@ -382,7 +381,7 @@ def make_sparql_state(app: Flask, app_state: application.AppState) -> SparqlStat
     return SparqlState(governor, ResultCache(kept) if kept else None, _graph_counts_of(app_state))
 
 
-def _graph_counts_of(app_state: application.AppState) -> dict[str, int]:
+def _graph_counts_of(app_state: context.AppState) -> dict[str, int]:
     """Triples per named graph: from the build's manifest, else counted (an app made with a store in hand)."""
     graphs = app_state.manifest.get("graphs")
     if isinstance(graphs, dict) and graphs:

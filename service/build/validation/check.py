@@ -1,7 +1,7 @@
 """A fast validator for the subset of SHACL our shapes use.
 
 pyshacl evaluates a SPARQL constraint once per focus node, which takes minutes on the whole graph. Here
-each constraint of each shape is compiled into one SPARQL SELECT (service/validation_compile.py) that
+each constraint of each shape is compiled into one SPARQL SELECT (service/build/validation/compiler.py) that
 finds every violating focus node in a single pass over the store. The shapes stay standard SHACL, and
 tests/test_validation.py checks on every fixture that pyshacl reports the same (shape, focus node) pairs.
 

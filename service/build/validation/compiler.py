@@ -187,7 +187,7 @@ def check_this_is_bound(shape: Shape, c: Constraint) -> None:
         raise ShapesError(
             f"{shape.location}: shape {shape.node.n3()}: sh:select must bind $this in a triple pattern of "
             "its top-level group, and of every group that uses it in OPTIONAL, FILTER, EXISTS or a UNION "
-            "branch (see service/validation_compile.py)"
+            "branch (see service/build/validation/compiler.py)"
         )
 
 

@@ -1,4 +1,4 @@
-"""Reading a SHACL shapes graph into the small model that `validation_compile` turns into SPARQL.
+"""Reading a SHACL shapes graph into the small model that `compiler` turns into SPARQL.
 
 We support the subset of SHACL our shapes use (see docs/data-quality.md). Anything else in the `sh:`
 namespace on a shape is an error at load time, never a constraint that silently passes.

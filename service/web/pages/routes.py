@@ -18,7 +18,7 @@ from service import iris
 from service.build import coverage
 from service.store import Store
 from service.web import conneg, context, errors, urls
-from service.web.pages import quality as pages_quality
+from service.web.pages import quality
 from service.web.pages.args import MAX_PAGE, day_arg, page_arg, whole_number
 from service.web.pages.coverage import coverage_triples, to_json
 from service.web.pages.entity import EDITORIAL_NOTE, EntityView, document_triples, entity_view, exists
@@ -178,11 +178,11 @@ def ontology(ext: str) -> Response | str:
 
 
 def _quality_format(ext: str, offered: tuple[str, ...]) -> str:
-    fmt = pages_quality.quality_format(ext, request.headers.get("Accept"), offered)
+    fmt = quality.quality_format(ext, request.headers.get("Accept"), offered)
     if fmt is None and ext:
         abort(404)
     if fmt is None:
-        abort(406, pages_quality.available(offered))
+        abort(406, quality.available(offered))
     return fmt
 
 
@@ -193,10 +193,10 @@ def shapes(ext: str) -> Response:
     state = pages_state()
     with state.lock:
         if state.shapes is None:
-            state.shapes = pages_quality.shapes_view(context.state().settings.shapes_dir)
-    headers = pages_quality.quality_headers("pages.shapes", ("turtle",))
+            state.shapes = quality.shapes_view(context.state().settings.shapes_dir)
+    headers = quality.quality_headers("pages.shapes", ("turtle",))
     if fmt == "turtle":
-        return Response(state.shapes.turtle, content_type=pages_quality.CONTENT_TYPES[fmt], headers=headers)
+        return Response(state.shapes.turtle, content_type=quality.CONTENT_TYPES[fmt], headers=headers)
     return Response(render_template("shapes.html", view=state.shapes), mimetype="text/html", headers=headers)
 
 
@@ -206,16 +206,16 @@ def validation_report(ext: str) -> Response:
     fmt = _quality_format(ext, ("html", "json", "turtle"))
     state = pages_state()
     report = state.report
-    headers = pages_quality.quality_headers("pages.validation_report", ("json", "turtle"))
+    headers = quality.quality_headers("pages.validation_report", ("json", "turtle"))
     if fmt == "html":
-        view = pages_quality.validation_view(report, state.catalogue.label) if report is not None else None
+        view = quality.validation_view(report, state.catalogue.label) if report is not None else None
         return Response(render_template("validation.html", view=view), mimetype="text/html", headers=headers)
     body = None if report is None else report.json_text if fmt == "json" else report.turtle()
     if body is None:  # answered here, not by abort(), to keep Vary: Accept
         return errors.error_response(
             404, "Not Found", "no validation report is saved beside this store", headers
         )
-    return Response(body, content_type=pages_quality.CONTENT_TYPES[fmt], headers=headers)
+    return Response(body, content_type=quality.CONTENT_TYPES[fmt], headers=headers)
 
 
 # --- search, listings, about ----------------------------------------------------------------------
@@ -271,12 +271,12 @@ def coverage_page(ext: str) -> Response:
     """How complete the history is: one row per kind of body, then the stated gaps."""
     fmt = _quality_format(ext, ("html", "json", "turtle"))
     view = pages_state().coverage_on(_store(), dt.date.today())
-    headers = pages_quality.quality_headers("pages.coverage_page", ("json", "turtle"))
+    headers = quality.quality_headers("pages.coverage_page", ("json", "turtle"))
     if fmt == "json":
         return Response(json.dumps(to_json(view), indent=1), content_type="application/json", headers=headers)
     if fmt == "turtle":
         turtle = serialize(coverage_triples(view, _base() + "coverage"), "turtle")
-        return Response(turtle, content_type=pages_quality.CONTENT_TYPES[fmt], headers=headers)
+        return Response(turtle, content_type=quality.CONTENT_TYPES[fmt], headers=headers)
     html = render_template("coverage.html", view=view, columns=coverage.COLUMNS)
     return Response(html, mimetype="text/html", headers=headers)
 

@@ -19,7 +19,7 @@ from service.build.validation.saved import SavedReport, load_report
 from service.store import Store
 from service.terms import Row
 from service.web import context
-from service.web.pages import quality as pages_quality
+from service.web.pages import quality
 from service.web.pages.ontology import Usage, Vocabulary, build_vocabulary
 
 
@@ -32,7 +32,7 @@ class PagesState:
     documents: BoundedCache[bytes] = field(default_factory=document_cache)  # rendered /doc/ bodies
     # Filled in later, under `lock`: each is costly and only one rarely visited page shows it.
     usage: Usage | None = None  # /def: two aggregations over the whole store, on its first visit
-    shapes: pages_quality.ShapesView | None = None  # /shapes: loads rdflib, which serving never needs else
+    shapes: quality.ShapesView | None = None  # /shapes: loads rdflib, which serving never needs else
     coverage_table: coverage.Coverage | None = None  # /coverage: a day's table, computed once that day
     lock: threading.Lock = field(default_factory=threading.Lock)
     coverage_lock: threading.Lock = field(default_factory=threading.Lock)  # held while /coverage computes
