@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 WORKERS ?= 2
 
-.PHONY: venv build serve test lint typecheck pytest bench ingest browser-deps clean
+.PHONY: venv build serve test lint typecheck pytest bench ingest test-deps clean
 
 venv: $(STAMP)
 
@@ -32,23 +32,22 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
-# Debian's chromium drives the browser tests; Playwright's own browser download cannot work offline.
-browser-deps:
-	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+# Debian's packages the tests start for real: chromium drives the browser tests (Playwright's own browser
+# download cannot work offline), Virtuoso is a remote backend, HAProxy balances replicas.
+TEST_DEBS := chromium virtuoso-opensource-7-bin haproxy
+test-deps:
+	@command -v chromium >/dev/null && command -v virtuoso-t >/dev/null && command -v haproxy >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(TEST_DEBS) >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq $(TEST_DEBS) >/dev/null; fi; }
 
-pytest: venv browser-deps
+pytest: venv test-deps
 	$(BIN)/pytest
 
 test: lint typecheck pytest
 
-# The benchmarks need the `bench` extra (rdflib-endpoint, profilers) and Debian's Virtuoso to compare against.
-bench: build
+# The benchmarks need the `bench` extra (rdflib-endpoint, profilers) and the engines the tests use.
+bench: build test-deps
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
-	@command -v virtuoso-t >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq virtuoso-opensource >/dev/null; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq virtuoso-opensource >/dev/null; fi; }
 	$(BIN)/python -m bench
 
 # Regenerate data/ttl/ from the sources: make ingest SOURCE=<the shared folder with data/ and seeds/>

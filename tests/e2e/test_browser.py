@@ -1,6 +1,6 @@
 """What a person sees: Chromium (Debian's, at /usr/bin/chromium) driven by Playwright against a live server.
 
-Run with `pytest -m browser`; `make browser-deps` installs Chromium. Screenshots go to tests/artifacts/.
+Run with `pytest -m browser`; `make test-deps` installs Chromium. Screenshots go to tests/artifacts/.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def base_url() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.fail("chromium is not installed: run `make browser-deps` (make test does)")
+        pytest.fail("chromium is not installed: run `make test-deps` (make test does)")
     from playwright import sync_api
 
     with sync_api.sync_playwright() as p:
