@@ -20,7 +20,6 @@ from tests.ingest.stores import load
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "ingest" / "ods"
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
 TTL = REPO / "data" / "ttl"
 P = """PREFIX nhs: <https://w3id.org/nhs-commissioning/def#> PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX schema: <https://schema.org/> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
@@ -84,9 +83,9 @@ def test_sub_icb_memberships_meet_the_ccg_ones(stints: dict[str, list[ods_presen
 
 
 def test_mergers_come_only_from_the_succession_pairs() -> None:
-    ctx = Context(SHARED)
+    ctx = Context(FIXTURES)  # copies of the three files of the April 2026 mergers that it reads
     with (
-        SHARED / "data/raw/ods-icb-mergers-2026/DERIVED_icb_successions_2026-04-01_from_icb-history_md.csv"
+        FIXTURES / "data/raw/ods-icb-mergers-2026/DERIVED_icb_successions_2026-04-01_from_icb-history_md.csv"
     ).open(encoding="utf-8") as fh:
         pairs = {(r["predecessor_ods"], r["successor_ods"]) for r in csv.DictReader(fh)}
     m = read_mergers(ctx)
