@@ -18,7 +18,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -167,9 +167,18 @@ def answered(load: Load, after: float, node: str | None = None) -> int:
 class Cluster:
     env: dict[str, str]
     nodes: dict[str, int]  # node name in haproxy.cfg -> its port
-    servers: dict[str, LiveServer]  # as first started
+    servers: dict[str, LiveServer]  # the node now running under each name
     balancer: Balancer
     folder: Path
+    stack: ExitStack  # what stops the nodes and the balancer at the end of the module
+
+    def start_again(self, name: str) -> LiveServer:
+        """Start node `name` again on its port; it lives as long as the cluster."""
+        server = live_server(
+            self.env, NODE_ARGS, log=self.folder / f"{name}-again.log", port=self.nodes[name]
+        )
+        self.servers[name] = self.stack.enter_context(server)
+        return self.servers[name]
 
 
 NODE_ARGS = ("--workers", "1")
@@ -184,15 +193,16 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     built = subprocess.run([str(NHSKG), "build"], env={**os.environ, **env}, capture_output=True, check=False)
     assert built.returncode == 0, built.stderr.decode()
     ports = {"node1": free_port(), "node2": free_port()}
-    with (
-        live_server(env, NODE_ARGS, log=folder / "node1.log", port=ports["node1"]) as node1,
-        live_server(env, NODE_ARGS, log=folder / "node2.log", port=ports["node2"]) as node2,
-    ):
+    with ExitStack() as stack:
+        servers = {
+            name: stack.enter_context(live_server(env, NODE_ARGS, log=folder / f"{name}.log", port=port))
+            for name, port in ports.items()
+        }
         addresses = {name.upper(): f"127.0.0.1:{port}" for name, port in ports.items()}
-        with running_balancer(addresses, folder) as balancer:
-            for name in ports:
-                balancer.wait_for(name, "UP")
-            yield Cluster(env, ports, {"node1": node1, "node2": node2}, balancer, folder)
+        balancer = stack.enter_context(running_balancer(addresses, folder))
+        for name in ports:
+            balancer.wait_for(name, "UP")
+        yield Cluster(env, ports, servers, balancer, folder, stack)
 
 
 def endpoint_named(url: str, headers: dict[str, str]) -> str:
@@ -231,7 +241,7 @@ def test_both_nodes_answer_every_kind_of_request(cluster: Cluster) -> None:
 
 
 def test_a_killed_node_costs_only_its_requests_in_flight_and_rejoins(cluster: Cluster) -> None:
-    balancer, node2 = cluster.balancer, cluster.nodes["node2"]
+    balancer = cluster.balancer
     with running_load(balancer.url) as load:
         wait_until("both nodes under load", lambda: min(answered(load, 0, n) for n in cluster.nodes) >= 20)
         victim = cluster.servers["node2"].process
@@ -242,11 +252,10 @@ def test_a_killed_node_costs_only_its_requests_in_flight_and_rejoins(cluster: Cl
         wait_until("100 answers after node2 is down", lambda: answered(load, marked_down) >= 100)
         served_before = int(balancer.servers()["node2"]["hrsp_2xx"])
         restarting = time.monotonic()
-        with live_server(cluster.env, NODE_ARGS, log=cluster.folder / "node2-again.log", port=node2):
-            marked_up = balancer.wait_for("node2", "UP")
-            wait_until("node2 answers again", lambda: answered(load, marked_up, "node2") >= len(MIX))
-            served_after = int(balancer.servers()["node2"]["hrsp_2xx"])
-            load.finish()  # before node2 stops again
+        cluster.start_again("node2")
+        marked_up = balancer.wait_for("node2", "UP")
+        wait_until("node2 answers again", lambda: answered(load, marked_up, "node2") >= len(MIX))
+        served_after = int(balancer.servers()["node2"]["hrsp_2xx"])
     outcomes = load.snapshot()
     before = [o for o in outcomes if o.ended < killed]
     window = [o for o in outcomes if o.ended >= killed and o.started <= marked_down]
