@@ -3,8 +3,9 @@
 Two `nhskg serve` nodes serve one build; HAProxy runs from deploy/haproxy.cfg itself (tests/balancer.py).
 The one-node-behind-HAProxy case puts node2 in maintenance through HAProxy's admin socket, so the three
 cases share every process and differ only in the path a request takes. The load is bench/load_mixed.py's
-mix (pages, search, SPARQL, /healthz) from a threaded Python client on the same machine: on 2 cores the
-client takes a large share of the CPU, so the CPU that each part used is reported beside each figure.
+mix (pages, search, SPARQL, /healthz) from a threaded Python client on the same machine: the client, the
+nodes, HAProxy and whatever else runs share the cores, so the CPU that each used is reported beside each
+figure, and the CPU each part spent per request.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ Cluster = tuple[Balancer, list[LiveServer]]
 
 @dataclass(frozen=True)
 class Plan:
-    rounds: int = 3
+    rounds: int = 5  # interleaved across the cases: on a shared machine, more rounds, less luck
     slice_seconds: float = 5.0
     warm_up_seconds: float = 3.0
     connections: int = 8
@@ -117,7 +118,7 @@ class Case:
 
 
 def set_nodes(balancer: Balancer, in_service: tuple[str, ...]) -> None:
-    """Put the other node in maintenance (or back in service) and wait until HAProxy says so."""
+    """Keep only `in_service` in service (none named: every node) and wait until HAProxy says so."""
     for name in NODES:
         wanted = not in_service or name in in_service
         balancer.command(f"{'enable' if wanted else 'disable'} server nodes/{name}")
@@ -194,8 +195,9 @@ def two_nodes_behind_haproxy(plan: Plan, folder: Path) -> Iterator[Cluster]:
         balancer = stack.enter_context(running_balancer(addresses, folder))
         for name in NODES:
             balancer.wait_for(name, "UP")
-        for node in nodes:
-            ours.wait_for_memory_engine(node.process.pid, 300)
+        for node in nodes:  # queries run in the in-memory side, as in production, not on disk meanwhile
+            if not ours.wait_for_memory_engine(node.process.pid, 300):
+                raise RuntimeError(f"{node.url}: the in-memory query engine did not come up")
         yield balancer, nodes
 
 
