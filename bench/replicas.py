@@ -22,7 +22,7 @@ from pathlib import Path
 from bench import ours
 from bench.load import Call, percentile, spread
 from bench.load_mixed import Tally, entity_paths, mixed_calls, run_mixed
-from tests.balancer import Balancer, haproxy_binary, running_balancer
+from tests.balancer import Balancer, haproxy_binary, node_env, running_balancer
 from tests.live import LiveServer, cpu_seconds, descendants, live_server
 
 NODES = ("node1", "node2")
@@ -186,7 +186,9 @@ def two_nodes_behind_haproxy(plan: Plan, folder: Path) -> Iterator[Cluster]:
     args = ["--workers", str(plan.workers_per_node)]
     with ExitStack() as stack:
         nodes = [
-            stack.enter_context(live_server(env, args, timeout=300, log=folder / f"{name}.log"))
+            stack.enter_context(
+                live_server(node_env(env, folder, name), args, timeout=300, log=folder / f"{name}.log")
+            )
             for name in NODES
         ]
         addresses = {

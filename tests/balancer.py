@@ -85,6 +85,14 @@ def _wait_for_socket(path: Path, process: subprocess.Popen[bytes], timeout: floa
     raise RuntimeError(f"haproxy's stats socket {path} did not open within {timeout} s")
 
 
+def node_env(env: Mapping[str, str], folder: Path, name: str) -> dict[str, str]:
+    """A node's environment: `env` and a runtime folder of its own, where gunicorn puts its control socket
+    (as deploy/systemd/nhskg@.service does), so that nodes on one host do not take each other's."""
+    runtime = folder / f"{name}-run"
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    return {**env, "XDG_RUNTIME_DIR": str(runtime)}
+
+
 def balancer_env(port: int, nodes: Mapping[str, str], stats_socket: Path) -> dict[str, str]:
     """The environment that fills deploy/haproxy.cfg in: `nodes` maps NODE1, NODE2 to host:port."""
     env = {"NHSKG_LB_BIND": f"127.0.0.1:{port}", "NHSKG_LB_STATS_SOCKET": str(stats_socket)}

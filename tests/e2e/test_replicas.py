@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 import pytest
 from rdflib import Graph, URIRef
 
-from tests.balancer import Balancer, haproxy_binary, running_balancer
+from tests.balancer import Balancer, haproxy_binary, node_env, running_balancer
 from tests.live import NHSKG, LiveServer, free_port, live_server
 
 pytestmark = [
@@ -174,9 +174,8 @@ class Cluster:
 
     def start_again(self, name: str) -> LiveServer:
         """Start node `name` again on its port; it lives as long as the cluster."""
-        server = live_server(
-            self.env, NODE_ARGS, log=self.folder / f"{name}-again.log", port=self.nodes[name]
-        )
+        env, log = node_env(self.env, self.folder, name), self.folder / f"{name}-again.log"
+        server = live_server(env, NODE_ARGS, log=log, port=self.nodes[name])
         self.servers[name] = self.stack.enter_context(server)
         return self.servers[name]
 
@@ -195,7 +194,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     ports = {"node1": free_port(), "node2": free_port()}
     with ExitStack() as stack:
         servers = {
-            name: stack.enter_context(live_server(env, NODE_ARGS, log=folder / f"{name}.log", port=port))
+            name: stack.enter_context(
+                live_server(node_env(env, folder, name), NODE_ARGS, log=folder / f"{name}.log", port=port)
+            )
             for name, port in ports.items()
         }
         addresses = {name.upper(): f"127.0.0.1:{port}" for name, port in ports.items()}
