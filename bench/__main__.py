@@ -21,7 +21,7 @@ from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from bench import costs, endpoint, pages, profile, report, startup, virtuoso
+from bench import costs, endpoint, pages, profile, replicas, report, startup, virtuoso
 
 HERE = Path(__file__).parent
 BENCHMARKS: dict[str, Callable[[], dict[str, object]]] = {
@@ -30,10 +30,11 @@ BENCHMARKS: dict[str, Callable[[], dict[str, object]]] = {
     "pages": pages.run,
     "costs": costs.run,
     "profile": profile.run,
+    "replicas": replicas.run,
 }
 # costs x1 measures what startup does (cold build, restarts) and more, so the default run skips startup;
 # profile slows the workers it samples. Both run when named.
-DEFAULT = ("endpoint", "pages", "costs")
+DEFAULT = ("endpoint", "pages", "costs", "replicas")
 PACKAGES = ("pyoxigraph", "flask", "gunicorn", "nhskg", "rdflib", "rdflib-endpoint", "uvicorn", "fastapi")
 
 
@@ -77,6 +78,9 @@ NOTES = [
     "- Our queries run in the query engine's in-memory side: one process holding one copy of the store,"
     " a thread per connection (pyoxigraph evaluates without the GIL).",
     "- Memory: web workers by RSS; the engine's processes by PSS, as they share one in-memory store.",
+    "- Replicas: both nodes and HAProxy run on the same 2 cores as the client, so a second node adds no"
+    " cores; the figures show what the balancer costs and how the CPU is shared, not how replicas scale"
+    " on machines of their own.",
 ]
 
 

@@ -127,6 +127,34 @@ def profile(p: Results) -> list[str]:
     return out + _table(["frame", "%"], [[f"`{k}`", v] for k, v in p["inclusive_service_top"].items()])
 
 
+REPLICA_CASES = ("1 node, direct", "1 node via HAProxy", "2 nodes via HAProxy")
+
+
+def replicas(r: Results) -> list[str]:
+    out = ["## Replicas: one node, one node behind HAProxy, two nodes behind HAProxy", ""]
+    if "status" in r:
+        return out + [r["status"], ""]
+    out += [f"Plan: {r['plan']}; {r['kinds_of_request']} kinds of request (bench/load_mixed.py's mix).", ""]
+    out += ["CPU: each part's share of what the machine's cores could give during the rounds (%).", ""]
+    rows = []
+    for case in REPLICA_CASES:
+        f, cpu = r[case], r[case]["cpu"]
+        rows.append(
+            [case, _rate(f), f["p50_ms"], f["p99_ms"], f["errors"], f["served_by_node"] or "-",
+             cpu["client_pct_of_capacity"], cpu["client_pct_of_busy"], cpu["nodes_pct_of_capacity"],
+             cpu["haproxy_pct_of_capacity"], cpu["other_processes_pct_of_capacity"],
+             f["cpu_ms_per_request"]]
+        )  # fmt: skip
+    header = ["case", "req/s", "p50 ms", "p99 ms", "errors", "served by node", "client CPU %",
+              "client % of busy CPU", "nodes CPU %", "HAProxy CPU %", "other processes CPU %",
+              "CPU ms per request"]  # fmt: skip
+    out += _table(header, rows)
+    return out + [
+        "Other processes: whatever else the machine ran meanwhile (other work, not this benchmark).",
+        "",
+    ]
+
+
 def markdown(results: Results) -> str:
     lines = ["# Benchmark results", "", f"Run {results['date']} ({results.get('parts')}).", ""]
     lines += _table(["machine", "value"], [[k, v] for k, v in results["machine"].items()])
@@ -134,7 +162,7 @@ def markdown(results: Results) -> str:
     lines += ["## Targets", ""]
     lines += _table(["target", "measured", "met"], targets.check(results))
     renderers = {"endpoint": endpoint, "pages": pages, "costs": costs, "startup": startup,
-                 "profile": profile}  # fmt: skip
+                 "profile": profile, "replicas": replicas}  # fmt: skip
     for name, figures in results["benchmarks"].items():
         lines += (
             renderers[name](figures) if "error" not in figures else [f"## {name}", "", figures["error"], ""]

@@ -66,11 +66,16 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float) ->
 
 @contextmanager
 def live_server(
-    env: Mapping[str, str], args: Sequence[str] = (), timeout: float = 120.0, log: Path | None = None
+    env: Mapping[str, str],
+    args: Sequence[str] = (),
+    timeout: float = 120.0,
+    log: Path | None = None,
+    port: int | None = None,
 ) -> Iterator[LiveServer]:
     """Start `nhskg serve` with the given NHSKG_* environment; stop it (and its workers) afterwards. With
-    SCRIPT_NAME in `env`, gunicorn serves under that prefix, and the server's url ends with it."""
-    port = free_port()
+    SCRIPT_NAME in `env`, gunicorn serves under that prefix, and the server's url ends with it. `port`
+    (default: a free one) lets a test start a node again where a load balancer expects it."""
+    port = port or free_port()
     command = [str(NHSKG), "serve", "--host", "127.0.0.1", "--port", str(port), *args]
     output = log.open("wb") if log else subprocess.DEVNULL
     process = subprocess.Popen(
