@@ -1,7 +1,9 @@
-"""Virtuoso Open Source (Debian's virtuoso-opensource) on loopback, with a throw-away database.
+"""Virtuoso Open Source (Debian's virtuoso-opensource-7-bin) on loopback, with a throw-away database.
 
-The benchmark writes its own virtuoso.ini into a temporary folder, bulk-loads N-Quads with isql
-(ld_dir + rdf_loader_run + checkpoint), serves SPARQL at /sparql and removes everything afterwards.
+`virtuoso(nquads)` writes its own virtuoso.ini into a temporary folder, starts virtuoso-t, waits until the
+SQL port answers isql, bulk-loads the N-Quads (a `nhskg dump` file) with ld_dir + rdf_loader_run +
+checkpoint, waits until /sparql answers a query, and removes everything afterwards. The tests
+(tests/engines/fixtures.py) and the benchmarks (bench/endpoint.py) both start it from here.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ import shutil
 import subprocess
 import tempfile
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -143,6 +148,7 @@ def isql(port: int, sql: str, timeout: float = 900.0) -> str:
 
 
 def _wait_sql(port: int, process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+    """Until isql gets an answer on the SQL port (the server opens it once its database is ready)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -151,13 +157,29 @@ def _wait_sql(port: int, process: subprocess.Popen[bytes], timeout: float = 120.
             isql(port, "status('');", timeout=10)
             return
         except (RuntimeError, subprocess.TimeoutExpired):
-            time.sleep(0.5)
+            time.sleep(0.2)
     raise RuntimeError(f"Virtuoso did not answer on {port} within {timeout} s")
+
+
+def _wait_sparql(url: str, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    """Until /sparql answers an ASK with 200 (the HTTP listener starts after the SQL one)."""
+    ask = f"{url}/sparql?" + urllib.parse.urlencode({"query": "ASK {}"})
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"virtuoso-t exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(ask, timeout=10) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    raise RuntimeError(f"Virtuoso's /sparql did not answer within {timeout} s")
 
 
 def _bulk_load(port: int, data: Path) -> int:
     """ld_dir + rdf_loader_run + checkpoint; the graph comes from each quad."""
-    isql(port, f"ld_dir('{data}', '*.nq', 'urn:nhskg:bench:default');")
+    isql(port, f"ld_dir('{data}', '*.nq', 'urn:nhskg:load:default');")
     isql(port, "rdf_loader_run();")
     isql(port, "checkpoint;")
     failed = isql(port, "SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;")
@@ -181,7 +203,7 @@ def _stop(process: subprocess.Popen[bytes], port: int) -> None:
 @contextmanager
 def virtuoso(nquads: Path) -> Iterator[Virtuoso]:
     """A running Virtuoso with `nquads` loaded; stopped and deleted on exit."""
-    folder = Path(tempfile.mkdtemp(prefix="nhskg-bench-virtuoso-"))
+    folder = Path(tempfile.mkdtemp(prefix="nhskg-virtuoso-"))
     db, data = folder / "db", folder / "data"
     db.mkdir()
     data.mkdir()
@@ -205,7 +227,9 @@ def virtuoso(nquads: Path) -> Iterator[Virtuoso]:
         started = time.perf_counter()
         quads = _bulk_load(sql_port, data)
         seconds = time.perf_counter() - started
-        yield Virtuoso(f"http://127.0.0.1:{http_port}", process.pid, sql_port, seconds, quads, version())
+        url = f"http://127.0.0.1:{http_port}"
+        _wait_sparql(url, process)
+        yield Virtuoso(url, process.pid, sql_port, seconds, quads, version())
     finally:
         _stop(process, sql_port)
         log.close()
