@@ -8,6 +8,7 @@ checkpoint, waits until /sparql answers a query, and removes everything afterwar
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -16,10 +17,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.live import free_port, stop_group
 
@@ -188,6 +190,28 @@ def _bulk_load(port: int, data: Path) -> int:
     out = isql(port, f"SPARQL SELECT COUNT(*) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OURS} }};")
     digits = [line.strip() for line in out.splitlines() if line.strip().isdigit()]
     return int(digits[-1]) if digits else -1
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What Virtuoso's /sparql answered: its status, its headers (names in lower case), its JSON body."""
+
+    status: int
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+
+def post_query(
+    endpoint: str, query: str, params: Sequence[tuple[str, str]] = (), timeout: float = 120.0
+) -> Answer:
+    """One SPARQL 1.1 Protocol query (form POST) for JSON results, with plain urllib."""
+    data = urllib.parse.urlencode([("query", query), *params]).encode()
+    request = urllib.request.Request(
+        endpoint, data=data, headers={"Accept": "application/sparql-results+json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        return Answer(response.status, headers, json.loads(response.read()))
 
 
 def _stop(process: subprocess.Popen[bytes], port: int) -> None:
