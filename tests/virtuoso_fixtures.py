@@ -38,14 +38,16 @@ class LoadedVirtuoso:
         return self.server.sparql
 
 
-def dump_test_data(folder: Path) -> Path:
-    """A project of the real ontology and the Manchester data, dumped with `nhskg dump`."""
+def dump_test_data(folder: Path, name: str = "test-data.nq") -> Path:
+    """A project of the real ontology and the Manchester data in `folder` (made once, built once), dumped
+    with `nhskg dump --out folder/name`."""
     project = folder / "project"
-    (project / "data" / "ttl").mkdir(parents=True)
-    (project / "shapes").mkdir()
-    shutil.copytree(ROOT / "ontology", project / "ontology")
-    shutil.copy(DATA, project / "data" / "ttl" / DATA.name)
-    out = folder / "test-data.nq"
+    if not project.is_dir():
+        (project / "data" / "ttl").mkdir(parents=True)
+        (project / "shapes").mkdir()
+        shutil.copytree(ROOT / "ontology", project / "ontology")
+        shutil.copy(DATA, project / "data" / "ttl" / DATA.name)
+    out = folder / name
     env = {
         **os.environ,
         "NHSKG_ROOT": str(project),
@@ -58,6 +60,7 @@ def dump_test_data(folder: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def test_data_dump(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test data's dump; its folder keeps the project and its build for other dumps of it."""
     return dump_test_data(tmp_path_factory.mktemp("test-data-dump"))
 
 

@@ -29,6 +29,7 @@ SERVER = "virtuoso-t"
 ISQL = "isql-vt"
 VAD = "/usr/share/virtuoso-opensource-7/vad"
 # Virtuoso keeps a few system graphs of its own; count only ours.
+DEFAULT_LOAD_GRAPH = "urn:nhskg:load:default"
 OURS = 'FILTER (STRSTARTS(STR(?g), "https://w3id.org/nhs-commissioning/"))'
 
 # Tuned as Virtuoso's own guidance says for a few GB of RAM: buffers for the whole data set, result rows
@@ -179,11 +180,19 @@ def _wait_sparql(url: str, process: subprocess.Popen[bytes], timeout: float = 60
     raise RuntimeError(f"Virtuoso's /sparql did not answer within {timeout} s")
 
 
-def _bulk_load(port: int, data: Path) -> int:
-    """ld_dir + rdf_loader_run + checkpoint; the graph comes from each quad."""
-    isql(port, f"ld_dir('{data}', '*.nq', 'urn:nhskg:load:default');")
-    isql(port, "rdf_loader_run();")
-    isql(port, "checkpoint;")
+def load_statements(folder: Path, name: str) -> list[str]:
+    """The SQL that bulk-loads one N-Quads file (plain or .gz), as the README gives it: the graph of each
+    triple comes from its quad (the third argument is only for triples without one)."""
+    return [
+        f"ld_dir('{folder}', '{name}', '{DEFAULT_LOAD_GRAPH}');",
+        "rdf_loader_run();",
+        "checkpoint;",
+    ]
+
+
+def _bulk_load(port: int, data: Path, name: str) -> int:
+    for statement in load_statements(data, name):
+        isql(port, statement)
     failed = isql(port, "SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;")
     if "0 Rows" not in failed and failed.strip():
         raise RuntimeError(f"Virtuoso could not load some files: {failed}")
@@ -249,7 +258,7 @@ def virtuoso(nquads: Path) -> Iterator[Virtuoso]:
     try:
         _wait_sql(sql_port, process)
         started = time.perf_counter()
-        quads = _bulk_load(sql_port, data)
+        quads = _bulk_load(sql_port, data, nquads.name)
         seconds = time.perf_counter() - started
         url = f"http://127.0.0.1:{http_port}"
         _wait_sparql(url, process)
