@@ -158,7 +158,7 @@ DUMP_SUFFIXES = (".nq", ".nq.gz")
 
 
 def _dump_target(name: str) -> Path:
-    """The output path, checked before any build, and an open temporary file beside it (for the rename)."""
+    """The output path checked before any build: the temporary file made beside it, to be renamed over it."""
     out = Path(name)
     if not out.name.endswith(DUMP_SUFFIXES):
         raise CommandError(f"{out}: the name must end in .nq (N-Quads) or .nq.gz (gzipped N-Quads)")
