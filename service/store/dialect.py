@@ -73,7 +73,8 @@ class VirtuosoDialect:
     """Virtuoso Open Source 7: its default graph holds its own system graphs besides ours, so each of our
     graphs is named with `default-graph-uri`; its `timeout` parameter is in milliseconds; and at that
     timeout it answers 200 with the rows found so far ("anytime" queries), saying so only in the header
-    `X-SQL-State: S1TAT`, which becomes `PartialAnswerError`."""
+    `X-SQL-State: S1TAT`; and it cuts any answer at its ResultSetMaxRows (10,000 in its sample virtuoso.ini),
+    saying so only in `X-SPARQL-MaxRows`. Both headers become `PartialAnswerError`."""
 
     name: str = "virtuoso"
     partial_state: str = "S1TAT"
@@ -86,10 +87,15 @@ class VirtuosoDialect:
         return params
 
     def answer_error(self, status: int, headers: Mapping[str, str]) -> Exception | None:
-        if _header(headers, "X-SQL-State") != self.partial_state:
-            return None
-        message = _header(headers, "X-SQL-Message") or "query interrupted by its timeout"
-        return PartialAnswerError(f"Virtuoso returned a partial answer: {message.split('  ')[0].strip()}")
+        if _header(headers, "X-SQL-State") == self.partial_state:
+            message = _header(headers, "X-SQL-Message") or "query interrupted by its timeout"
+            return PartialAnswerError(f"Virtuoso returned a partial answer: {message.split('  ')[0].strip()}")
+        cap = _header(headers, "X-SPARQL-MaxRows")
+        if cap is not None:  # sent when the rows reached the cap: maybe exactly that many, maybe cut
+            return PartialAnswerError(
+                f"Virtuoso stopped at its ResultSetMaxRows ({cap} rows): raise it in virtuoso.ini [SPARQL]"
+            )
+        return None
 
 
 STANDARD = StandardDialect()

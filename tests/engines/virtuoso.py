@@ -106,7 +106,7 @@ SQL_QUERY_TIMEOUT = 0
 SQL_TXN_TIMEOUT = 0
 
 [SPARQL]
-ResultSetMaxRows = 1000000
+ResultSetMaxRows = {max_rows}
 MaxQueryCostEstimationTime = 0
 MaxQueryExecutionTime = 120
 """
@@ -234,8 +234,9 @@ def _stop(process: subprocess.Popen[bytes], port: int) -> None:
 
 
 @contextmanager
-def virtuoso(nquads: Path) -> Iterator[Virtuoso]:
-    """A running Virtuoso with `nquads` loaded; stopped and deleted on exit."""
+def virtuoso(nquads: Path, max_rows: int = 1_000_000) -> Iterator[Virtuoso]:
+    """A running Virtuoso with `nquads` loaded, answering at most `max_rows` rows (its ResultSetMaxRows);
+    stopped and deleted on exit."""
     folder = Path(tempfile.mkdtemp(prefix="nhskg-virtuoso-"))
     db, data = folder / "db", folder / "data"
     db.mkdir()
@@ -246,7 +247,9 @@ def virtuoso(nquads: Path) -> Iterator[Virtuoso]:
         shutil.copy(nquads, data)
     sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(INI.format(db=db, data=data, vad=VAD, sql_port=sql_port, http_port=http_port))
+    ini.write_text(
+        INI.format(db=db, data=data, vad=VAD, sql_port=sql_port, http_port=http_port, max_rows=max_rows)
+    )
     log = (folder / "stdout.log").open("wb")
     process = subprocess.Popen(
         [SERVER, "+foreground", "+configfile", str(ini)],

@@ -4,11 +4,15 @@ over plain HTTP, as the remote store will send them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from service import iris
 from service.store import OxigraphStore
 from service.store.dialect import DIALECTS, VIRTUOSO, PartialAnswerError, our_graphs
+from tests.engines import virtuoso
 from tests.engines.virtuoso import post_query
 from tests.virtuoso_fixtures import LoadedVirtuoso
 
@@ -39,6 +43,12 @@ def test_the_anytime_state_in_any_case_is_a_partial_answer(name: str) -> None:
     )
     assert isinstance(error, PartialAnswerError)
     assert "incomplete results" in str(error)
+
+
+def test_an_answer_at_virtuosos_row_cap_is_partial() -> None:
+    error = VIRTUOSO.answer_error(200, {"X-SPARQL-MaxRows": "10000"})
+    assert isinstance(error, PartialAnswerError)
+    assert "ResultSetMaxRows (10000 rows)" in str(error)
 
 
 @pytest.mark.parametrize("headers", [{}, {"X-SQL-State": "OK"}, {"Content-Type": "application/json"}])
@@ -92,3 +102,23 @@ def test_a_query_within_its_timeout_is_whole(virtuoso_server: LoadedVirtuoso) ->
     answer = post_query(virtuoso_server.sparql, COUNT, params)
     assert answer.status == 200
     assert VIRTUOSO.answer_error(answer.status, answer.headers) is None
+
+
+CAP = 5
+
+
+@pytest.fixture(scope="module")
+def capped_virtuoso(test_data_dump: Path, virtuoso_server: LoadedVirtuoso) -> Iterator[virtuoso.Virtuoso]:
+    """A second Virtuoso over the test data whose ResultSetMaxRows is CAP."""
+    with virtuoso.virtuoso(test_data_dump, max_rows=CAP) as server:
+        yield server
+
+
+@pytest.mark.parametrize(("limit", "partial"), [(CAP - 1, False), (CAP + 1, True), (None, True)])
+def test_an_answer_cut_at_virtuosos_row_cap_is_partial(
+    capped_virtuoso: virtuoso.Virtuoso, virtuoso_server: LoadedVirtuoso, limit: int | None, partial: bool
+) -> None:
+    query = "SELECT * WHERE { ?s ?p ?o }" + (f" LIMIT {limit}" if limit is not None else "")
+    answer = post_query(capped_virtuoso.sparql, query, VIRTUOSO.query_params(virtuoso_server.graphs, 30))
+    assert len(answer.body["results"]["bindings"]) == min(limit or CAP, CAP), "Virtuoso cuts silently"
+    assert isinstance(VIRTUOSO.answer_error(answer.status, answer.headers), PartialAnswerError) is partial
