@@ -6,23 +6,31 @@ dialect's parameters) and against the embedded store, both loaded from the same 
 data (tests/virtuoso_fixtures.py); their SPARQL JSON results must be equal, row for row (in order where the
 query orders them, as multisets where it does not). The engine bugs that user queries can still meet are
 in docs/backends.md, each an xfail test here with its reason.
+
+On the real data (where plans differ, and a query can be slow on one engine only):
+`python -m tests.e2e.test_virtuoso_answers FILE.nq` with a `nhskg dump` of the build; it prints each case and
+exits 1 when any differs.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
+import sys
 from collections import Counter
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from service import iris, queries
 from service.store import OxigraphStore, bind_values
-from service.store.dialect import VIRTUOSO
+from service.store.dialect import VIRTUOSO, our_graphs
 from service.terms import IRI, Bindings, Literal
 from tests.e2e.test_competency import QUESTIONS, Question
+from tests.engines import virtuoso
 from tests.engines.virtuoso import post_query
 from tests.virtuoso_fixtures import LoadedVirtuoso
 
@@ -251,3 +259,42 @@ def test_the_documented_workarounds_answer_the_same_on_virtuoso(
     query, values = WORKAROUNDS[name]
     text = bind_values(PREFIXES + query, values) if values else PREFIXES + query
     assert_same_answer(virtuoso_server, embedded_store, text)
+
+
+# --- on the real data ------------------------------------------------------------------------------------
+
+
+def real_data_cases() -> list[tuple[str, str]]:
+    """The competency questions, and the named queries as the pages call them (bound where they bind)."""
+    named = [(name, query) for name, query in NAMED_CASES if name not in BINDINGS]
+    return [(f"Q{q.number}", q.query) for q in QUESTIONS] + named
+
+
+def compare_on(dump: Path) -> int:
+    """Load `dump` into Virtuoso and into an embedded store, print each case's verdict; how many differ."""
+    store = OxigraphStore.from_dump(dump)
+    differ = 0
+    with virtuoso.virtuoso(dump) as server:
+        loaded = LoadedVirtuoso(server, dump, tuple(our_graphs(store.graphs())))
+        print(f"Virtuoso {server.version}: {server.quads} quads loaded in {server.load_seconds:.1f} s")
+        for name, query in real_data_cases():
+            try:
+                assert_same_answer(loaded, store, query)
+                verdict = "same"
+            except (AssertionError, OSError) as exc:  # OSError: urllib's errors and timeouts
+                differ += 1
+                verdict = f"DIFFERENT: {str(exc).splitlines()[0][:200]}"
+            print(f"{name}: {verdict}", flush=True)
+    return differ
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.e2e.test_virtuoso_answers", description=__doc__)
+    parser.add_argument("dump", type=Path, help="a `nhskg dump --out FILE.nq` of the build")
+    differ = compare_on(parser.parse_args(argv).dump)
+    print(f"{differ} case(s) differ")
+    return 1 if differ else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
