@@ -21,7 +21,8 @@ from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from bench import costs, endpoint, pages, profile, replicas, report, startup, virtuoso
+from bench import costs, endpoint, pages, profile, replicas, report, startup
+from tests.engines import virtuoso
 
 HERE = Path(__file__).parent
 BENCHMARKS: dict[str, Callable[[], dict[str, object]]] = {

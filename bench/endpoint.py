@@ -13,10 +13,11 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench import ours, rdflib_ep, virtuoso
+from bench import ours, rdflib_ep
 from bench.load import Call, Slice, fetch, run_load, sparql_call, summarise
 from bench.mix import Answer, Query, in_process, in_process_summary, load_queries, read_answer
 from service.config import Settings
+from tests.engines import virtuoso
 
 OURS, OURS_CACHED, RDFLIB, VIRTUOSO = "ours", "ours, result cache", "rdflib-endpoint", "virtuoso"
 OURS_BOTH = (OURS, OURS_CACHED)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gzip
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -151,6 +154,58 @@ def _coverage(store: Store, as_json: bool) -> int:
     return OK
 
 
+DUMP_SUFFIXES = (".nq", ".nq.gz")
+
+
+def _dump_target(name: str) -> Path:
+    """The output path checked before any build: the temporary file made beside it, to be renamed over it."""
+    out = Path(name)
+    if not out.name.endswith(DUMP_SUFFIXES):
+        raise CommandError(f"{out}: the name must end in .nq (N-Quads) or .nq.gz (gzipped N-Quads)")
+    if out.is_dir():
+        raise CommandError(f"{out}: is a folder; give a file name ending in .nq or .nq.gz")
+    temporary = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    try:
+        temporary.open("xb").close()  # writable here? (before any build; the umask gives its mode)
+    except OSError as exc:
+        raise CommandError(f"{out}: cannot write there: {exc.strerror or exc}") from exc
+    return temporary
+
+
+def _write_quads(quads: Path, temporary: Path, gzipped: bool) -> None:
+    with quads.open("rb") as source:
+        if gzipped:  # mtime 0: the same store gives the same bytes
+            with gzip.GzipFile(temporary, "wb", compresslevel=6, mtime=0) as sink:
+                shutil.copyfileobj(source, sink, 1 << 20)
+        else:
+            with temporary.open("wb") as plain:
+                shutil.copyfileobj(source, plain, 1 << 20)
+
+
+def cmd_dump(args: argparse.Namespace) -> int:
+    """Every quad of the build (ontology, data, inferred graph) as N-Quads, written to a temporary file
+    beside the output and renamed into place, so that a reader never sees half a dump."""
+    out = Path(args.out)
+    temporary = _dump_target(args.out)
+    try:
+        settings = _settings(args)
+        folder = builder.current_store(settings) or builder.build(settings, _progress()).path
+        quads = folder / builder.QUADS
+        if not quads.is_file():
+            raise CommandError(f"{folder}: the store has no {builder.QUADS}: rebuild it", FAILED)
+        try:
+            _write_quads(quads, temporary, out.name.endswith(".gz"))
+            os.replace(temporary, out)
+        except OSError as exc:
+            raise CommandError(f"{out}: cannot write: {exc.strerror or exc}") from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+    count = builder.read_manifest(folder).get("triples", 0)
+    print(f"wrote {count} quads to {out}")
+    return OK
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from service.ingest import pipeline
 
@@ -200,6 +255,9 @@ def parser() -> argparse.ArgumentParser:
         "--coverage", action="store_true", help="how complete the history is, kind by kind (as /coverage)"
     )
     st.set_defaults(run=cmd_stats)
+    d = sub.add_parser("dump", help="write every quad of the build as N-Quads (.nq, or .nq.gz gzipped)")
+    d.add_argument("--out", required=True, metavar="FILE", help="FILE.nq or FILE.nq.gz, replaced atomically")
+    d.set_defaults(run=cmd_dump)
     i = sub.add_parser("ingest", help="convert the raw and curated sources into data/ttl/")
     i.add_argument("--source", required=True, help="the shared folder (with data/raw, data/curated, seeds)")
     i.add_argument("--out", help="where to write the Turtle (default: data/ttl/)")

@@ -3,3 +3,4 @@
 from tests.cli_fixtures import project  # noqa: F401
 from tests.pages_fixtures import app, client  # noqa: F401
 from tests.sparql_fixtures import sparql_app, sparql_client, sparql_engine, sparql_server  # noqa: F401
+from tests.virtuoso_fixtures import embedded_store, test_data_dump, virtuoso_server  # noqa: F401

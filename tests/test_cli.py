@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import gzip
 import shutil
 from pathlib import Path
 
 import pytest
 
+from service import iris
+from service.build import builder
 from service.cli import main
+from service.config import from_env
+from service.store import OxigraphStore, Store
+from service.terms import Term
+
+QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def _broken(root: Path) -> Path:
@@ -101,7 +109,72 @@ def test_bad_setting_exits_2(
     assert "workers" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["build", "validate", "serve", "query", "stats", "ingest"])
+def _quads(store: Store) -> set[tuple[Term, ...]]:
+    return {tuple(row[name] for name in ("g", "s", "p", "o")) for row in store.select(QUADS)}
+
+
+def _built_quads() -> set[tuple[Term, ...]]:
+    return _quads(builder.open_built(from_env()).store)
+
+
+def test_dump_builds_first_and_writes_exactly_the_quads_of_the_store(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = project / "all.nq"
+    assert main(["dump", "--out", str(out)]) == 0  # nothing is built yet: dump builds
+    quads = _quads(OxigraphStore.from_dump(out))
+    assert quads == _built_quads()
+    assert {str(g.value) for g, *_ in quads} >= {iris.graph(n) for n in ("ontology", "pcts", "inferred")}
+    assert f"wrote {len(quads)} quads to {out}" in capsys.readouterr().out
+    assert [p.name for p in project.iterdir() if ".partial" in p.name] == []
+
+
+def test_dump_gzips_by_extension(project: Path, tmp_path: Path) -> None:
+    out = project / "all.nq.gz"
+    assert main(["dump", "--out", str(out)]) == 0
+    plain = tmp_path / "unzipped.nq"
+    with gzip.open(out, "rb") as source:  # fails unless the file is gzip
+        plain.write_bytes(source.read())
+    assert _quads(OxigraphStore.from_dump(plain)) == _built_quads()
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("no-such-folder/all.nq", "cannot write there"),
+        ("all.ttl", "must end in .nq"),
+        ("all.nq.bz2", "must end in .nq"),
+        (".", "must end in .nq"),
+        ("folder.nq", "is a folder"),
+        ("data/ttl/pcts.ttl/all.nq", "cannot write there"),
+    ],
+)
+def test_dump_to_a_bad_path_exits_2_with_one_line(
+    project: Path, capsys: pytest.CaptureFixture[str], name: str, says: str
+) -> None:
+    (project / "folder.nq").mkdir()
+    assert main(["dump", "--out", str(project / name)]) == 2
+    err = capsys.readouterr().err
+    assert says in err and err.count("\n") == 1 and "Traceback" not in err
+    assert builder.current_store(from_env()) is None, "a bad path is refused before any build"
+
+
+def test_dump_of_data_that_fails_its_checks_exits_1_and_leaves_the_old_file(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = project / "all.nq"
+    out.write_text("old\n", encoding="utf-8")
+    (project / "data" / "ttl" / "unlabelled.ttl").write_text(
+        "<https://w3id.org/nhs-commissioning/id/pct/5XX> a\n"
+        "    <https://w3id.org/nhs-commissioning/def#PrimaryCareTrust> .\n",
+        encoding="utf-8",
+    )
+    assert main(["dump", "--out", str(out)]) == 1
+    assert out.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in project.iterdir() if ".partial" in p.name] == []
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "serve", "query", "stats", "ingest", "dump"])
 def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main([command, "--help"])

@@ -158,7 +158,8 @@ def first_day(approximate: str | None) -> dt.date | None:
 
 
 def _true(term: Term | None) -> bool:
-    return term is not None and term.value == "true"
+    """An xsd:boolean's value: "1" is true as much as "true" is (Virtuoso writes its booleans as 1 and 0)."""
+    return term is not None and term.value in ("true", "1")
 
 
 def _bodies(store: Store) -> dict[str, dict[str, _Body]]:

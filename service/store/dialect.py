@@ -8,15 +8,19 @@ what that server needs beyond the standard, and reads what it says outside it:
 - the error an answer hides in its headers: a server that times out may answer 200 with partial results,
   which must never reach a user as if complete.
 
-`STANDARD` is the protocol alone (Oxigraph server, Fuseki, QLever, GraphDB). Other dialects live beside it
-and are chosen by name (`--backend-dialect`) or from the server's answers.
+`STANDARD` is the protocol alone (Oxigraph server, Fuseki, QLever, GraphDB); `VIRTUOSO` is Virtuoso Open
+Source 7 (measured on Debian's 7.2.5). Dialects are chosen by name (`--backend-dialect`) or from the server's
+answers. Engine bugs that no parameter can avoid are listed in docs/backends.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+from service import iris
 
 
 class PartialAnswerError(RuntimeError):
@@ -52,5 +56,48 @@ class StandardDialect:
         return None
 
 
+def our_graphs(graphs: Iterable[str]) -> list[str]:
+    """The graphs of ours among a server's named graphs (those under `iris.GRAPH`), sorted: the default graph
+    to send to a server whose own default holds graphs of its own (Virtuoso's system graphs)."""
+    return sorted(g for g in graphs if g.startswith(iris.GRAPH))
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    """A header by its name in any case (HTTP header names are case-insensitive; a plain dict is not)."""
+    wanted = name.lower()
+    return next((value for key, value in headers.items() if key.lower() == wanted), None)
+
+
+@dataclass(frozen=True)
+class VirtuosoDialect:
+    """Virtuoso Open Source 7: its default graph holds its own system graphs besides ours, so each of our
+    graphs is named with `default-graph-uri`; its `timeout` parameter is in milliseconds; and at that
+    timeout it answers 200 with the rows found so far ("anytime" queries), saying so only in the header
+    `X-SQL-State: S1TAT`; and it cuts any answer at its ResultSetMaxRows (10,000 in its sample virtuoso.ini),
+    saying so only in `X-SPARQL-MaxRows`. Both headers become `PartialAnswerError`."""
+
+    name: str = "virtuoso"
+    partial_state: str = "S1TAT"
+
+    def query_params(self, default_graphs: Sequence[str], timeout: float | None) -> list[tuple[str, str]]:
+        params = [("default-graph-uri", g) for g in default_graphs]
+        if timeout is not None:
+            # At least 1 ms: Virtuoso reads 0 as "no limit".
+            params.append(("timeout", str(max(1, math.ceil(timeout * 1000)))))
+        return params
+
+    def answer_error(self, status: int, headers: Mapping[str, str]) -> Exception | None:
+        if _header(headers, "X-SQL-State") == self.partial_state:
+            message = _header(headers, "X-SQL-Message") or "query interrupted by its timeout"
+            return PartialAnswerError(f"Virtuoso returned a partial answer: {message.split('  ')[0].strip()}")
+        cap = _header(headers, "X-SPARQL-MaxRows")
+        if cap is not None:  # sent when the rows reached the cap: maybe exactly that many, maybe cut
+            return PartialAnswerError(
+                f"Virtuoso stopped at its ResultSetMaxRows ({cap} rows): raise it in virtuoso.ini [SPARQL]"
+            )
+        return None
+
+
 STANDARD = StandardDialect()
-DIALECTS: dict[str, Dialect] = {STANDARD.name: STANDARD}
+VIRTUOSO = VirtuosoDialect()
+DIALECTS: dict[str, Dialect] = {STANDARD.name: STANDARD, VIRTUOSO.name: VIRTUOSO}

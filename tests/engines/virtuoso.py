@@ -1,20 +1,27 @@
-"""Virtuoso Open Source (Debian's virtuoso-opensource) on loopback, with a throw-away database.
+"""Virtuoso Open Source (Debian's virtuoso-opensource-7-bin) on loopback, with a throw-away database.
 
-The benchmark writes its own virtuoso.ini into a temporary folder, bulk-loads N-Quads with isql
-(ld_dir + rdf_loader_run + checkpoint), serves SPARQL at /sparql and removes everything afterwards.
+`virtuoso(nquads)` writes its own virtuoso.ini into a temporary folder, starts virtuoso-t, waits until the
+SQL port answers isql, bulk-loads the N-Quads (a `nhskg dump` file) with ld_dir + rdf_loader_run +
+checkpoint, waits until /sparql answers a query, and removes everything afterwards. The tests
+(tests/engines/fixtures.py) and the benchmarks (bench/endpoint.py) both start it from here.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.live import free_port, stop_group
 
@@ -22,6 +29,7 @@ SERVER = "virtuoso-t"
 ISQL = "isql-vt"
 VAD = "/usr/share/virtuoso-opensource-7/vad"
 # Virtuoso keeps a few system graphs of its own; count only ours.
+DEFAULT_LOAD_GRAPH = "urn:nhskg:load:default"
 OURS = 'FILTER (STRSTARTS(STR(?g), "https://w3id.org/nhs-commissioning/"))'
 
 # Tuned as Virtuoso's own guidance says for a few GB of RAM: buffers for the whole data set, result rows
@@ -98,7 +106,7 @@ SQL_QUERY_TIMEOUT = 0
 SQL_TXN_TIMEOUT = 0
 
 [SPARQL]
-ResultSetMaxRows = 1000000
+ResultSetMaxRows = {max_rows}
 MaxQueryCostEstimationTime = 0
 MaxQueryExecutionTime = 120
 """
@@ -143,6 +151,7 @@ def isql(port: int, sql: str, timeout: float = 900.0) -> str:
 
 
 def _wait_sql(port: int, process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+    """Until isql gets an answer on the SQL port (the server opens it once its database is ready)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -151,21 +160,67 @@ def _wait_sql(port: int, process: subprocess.Popen[bytes], timeout: float = 120.
             isql(port, "status('');", timeout=10)
             return
         except (RuntimeError, subprocess.TimeoutExpired):
-            time.sleep(0.5)
+            time.sleep(0.2)
     raise RuntimeError(f"Virtuoso did not answer on {port} within {timeout} s")
 
 
-def _bulk_load(port: int, data: Path) -> int:
-    """ld_dir + rdf_loader_run + checkpoint; the graph comes from each quad."""
-    isql(port, f"ld_dir('{data}', '*.nq', 'urn:nhskg:bench:default');")
-    isql(port, "rdf_loader_run();")
-    isql(port, "checkpoint;")
+def _wait_sparql(url: str, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    """Until /sparql answers an ASK with 200 (the HTTP listener starts after the SQL one)."""
+    ask = f"{url}/sparql?" + urllib.parse.urlencode({"query": "ASK {}"})
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"virtuoso-t exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(ask, timeout=10) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    raise RuntimeError(f"Virtuoso's /sparql did not answer within {timeout} s")
+
+
+def load_statements(folder: Path, name: str) -> list[str]:
+    """The SQL that bulk-loads one N-Quads file (plain or .gz), as the README gives it: the graph of each
+    triple comes from its quad (the third argument is only for triples without one)."""
+    return [
+        f"ld_dir('{folder}', '{name}', '{DEFAULT_LOAD_GRAPH}');",
+        "rdf_loader_run();",
+        "checkpoint;",
+    ]
+
+
+def _bulk_load(port: int, data: Path, name: str) -> int:
+    for statement in load_statements(data, name):
+        isql(port, statement)
     failed = isql(port, "SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;")
     if "0 Rows" not in failed and failed.strip():
         raise RuntimeError(f"Virtuoso could not load some files: {failed}")
     out = isql(port, f"SPARQL SELECT COUNT(*) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OURS} }};")
     digits = [line.strip() for line in out.splitlines() if line.strip().isdigit()]
     return int(digits[-1]) if digits else -1
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What Virtuoso's /sparql answered: its status, its headers (names in lower case), its JSON body."""
+
+    status: int
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+
+def post_query(
+    endpoint: str, query: str, params: Sequence[tuple[str, str]] = (), timeout: float = 120.0
+) -> Answer:
+    """One SPARQL 1.1 Protocol query (form POST) for JSON results, with plain urllib."""
+    data = urllib.parse.urlencode([("query", query), *params]).encode()
+    request = urllib.request.Request(
+        endpoint, data=data, headers={"Accept": "application/sparql-results+json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        return Answer(response.status, headers, json.loads(response.read()))
 
 
 def _stop(process: subprocess.Popen[bytes], port: int) -> None:
@@ -179,9 +234,10 @@ def _stop(process: subprocess.Popen[bytes], port: int) -> None:
 
 
 @contextmanager
-def virtuoso(nquads: Path) -> Iterator[Virtuoso]:
-    """A running Virtuoso with `nquads` loaded; stopped and deleted on exit."""
-    folder = Path(tempfile.mkdtemp(prefix="nhskg-bench-virtuoso-"))
+def virtuoso(nquads: Path, max_rows: int = 1_000_000) -> Iterator[Virtuoso]:
+    """A running Virtuoso with `nquads` loaded, answering at most `max_rows` rows (its ResultSetMaxRows);
+    stopped and deleted on exit."""
+    folder = Path(tempfile.mkdtemp(prefix="nhskg-virtuoso-"))
     db, data = folder / "db", folder / "data"
     db.mkdir()
     data.mkdir()
@@ -191,7 +247,9 @@ def virtuoso(nquads: Path) -> Iterator[Virtuoso]:
         shutil.copy(nquads, data)
     sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(INI.format(db=db, data=data, vad=VAD, sql_port=sql_port, http_port=http_port))
+    ini.write_text(
+        INI.format(db=db, data=data, vad=VAD, sql_port=sql_port, http_port=http_port, max_rows=max_rows)
+    )
     log = (folder / "stdout.log").open("wb")
     process = subprocess.Popen(
         [SERVER, "+foreground", "+configfile", str(ini)],
@@ -203,9 +261,11 @@ def virtuoso(nquads: Path) -> Iterator[Virtuoso]:
     try:
         _wait_sql(sql_port, process)
         started = time.perf_counter()
-        quads = _bulk_load(sql_port, data)
+        quads = _bulk_load(sql_port, data, nquads.name)
         seconds = time.perf_counter() - started
-        yield Virtuoso(f"http://127.0.0.1:{http_port}", process.pid, sql_port, seconds, quads, version())
+        url = f"http://127.0.0.1:{http_port}"
+        _wait_sparql(url, process)
+        yield Virtuoso(url, process.pid, sql_port, seconds, quads, version())
     finally:
         _stop(process, sql_port)
         log.close()

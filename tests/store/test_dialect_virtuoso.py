@@ -1,0 +1,124 @@
+"""The Virtuoso dialect: its parameters and what it reads from an answer, then the same against a real
+Virtuoso (Debian's virtuoso-opensource-7-bin, started with the test data's dump by tests/virtuoso_fixtures.py)
+over plain HTTP, as the remote store will send them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from service import iris
+from service.store import OxigraphStore
+from service.store.dialect import DIALECTS, VIRTUOSO, PartialAnswerError, our_graphs
+from tests.engines import virtuoso
+from tests.engines.virtuoso import post_query
+from tests.virtuoso_fixtures import LoadedVirtuoso
+
+GRAPHS = [iris.graph("ontology"), iris.graph("manchester")]
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+GRAPH_NAMES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+# Some 2,000 triples to the power three: minutes of work, far beyond the timeouts below.
+CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_the_virtuoso_dialect_names_each_graph_and_sends_its_timeout_in_milliseconds() -> None:
+    assert DIALECTS["virtuoso"] is VIRTUOSO
+    assert VIRTUOSO.query_params(GRAPHS, timeout=2.5) == [
+        *(("default-graph-uri", g) for g in GRAPHS),
+        ("timeout", "2500"),
+    ]
+    assert VIRTUOSO.query_params(GRAPHS, timeout=None) == [("default-graph-uri", g) for g in GRAPHS]
+
+
+def test_a_tiny_timeout_is_never_sent_as_zero_which_virtuoso_reads_as_no_limit() -> None:
+    assert VIRTUOSO.query_params([], timeout=0.0001) == [("timeout", "1")]
+
+
+@pytest.mark.parametrize("name", ["X-SQL-State", "x-sql-state", "X-Sql-State"])
+def test_the_anytime_state_in_any_case_is_a_partial_answer(name: str) -> None:
+    error = VIRTUOSO.answer_error(
+        200, {name: "S1TAT", "X-SQL-Message": "RC...: Returning incomplete results"}
+    )
+    assert isinstance(error, PartialAnswerError)
+    assert "incomplete results" in str(error)
+
+
+def test_an_answer_at_virtuosos_row_cap_is_partial() -> None:
+    error = VIRTUOSO.answer_error(200, {"X-SPARQL-MaxRows": "10000"})
+    assert isinstance(error, PartialAnswerError)
+    assert "ResultSetMaxRows (10000 rows)" in str(error)
+
+
+@pytest.mark.parametrize("headers", [{}, {"X-SQL-State": "OK"}, {"Content-Type": "application/json"}])
+def test_an_answer_without_the_anytime_state_is_whole(headers: dict[str, str]) -> None:
+    assert VIRTUOSO.answer_error(200, headers) is None
+
+
+def test_our_graphs_are_those_under_our_graph_namespace() -> None:
+    found = ["http://www.openlinksw.com/schemas/virtrdf#", iris.graph("pcts"), iris.graph("inferred")]
+    assert our_graphs(found) == [iris.graph("inferred"), iris.graph("pcts")]
+
+
+# --- against a real Virtuoso ----------------------------------------------------------------------------
+
+
+def _graphs(virtuoso_server: LoadedVirtuoso) -> list[str]:
+    answer = post_query(virtuoso_server.sparql, GRAPH_NAMES)
+    return [row["g"]["value"] for row in answer.body["results"]["bindings"]]
+
+
+def test_virtuosos_own_default_graph_holds_system_graphs_besides_ours(
+    virtuoso_server: LoadedVirtuoso,
+) -> None:
+    found = _graphs(virtuoso_server)
+    assert set(our_graphs(found)) == set(virtuoso_server.graphs)
+    assert len(found) > len(our_graphs(found)), "Virtuoso keeps graphs of its own"
+
+
+def test_with_the_dialects_graphs_the_default_graph_is_exactly_the_embedded_stores(
+    virtuoso_server: LoadedVirtuoso, embedded_store: OxigraphStore
+) -> None:
+    params = VIRTUOSO.query_params(our_graphs(_graphs(virtuoso_server)), timeout=30)
+    ours = post_query(virtuoso_server.sparql, COUNT, params)
+    everything = post_query(virtuoso_server.sparql, COUNT)
+    expected = int(embedded_store.select(COUNT)[0]["n"].value)  # type: ignore[union-attr]
+    assert int(ours.body["results"]["bindings"][0]["n"]["value"]) == expected
+    assert int(everything.body["results"]["bindings"][0]["n"]["value"]) > expected
+
+
+def test_a_query_beyond_its_timeout_answers_200_and_the_dialect_calls_it_partial(
+    virtuoso_server: LoadedVirtuoso,
+) -> None:
+    params = VIRTUOSO.query_params(virtuoso_server.graphs, timeout=0.1)
+    answer = post_query(virtuoso_server.sparql, CROSS_PRODUCT, params)
+    assert answer.status == 200, "Virtuoso's anytime answer: a 200 with what it found so far"
+    assert isinstance(VIRTUOSO.answer_error(answer.status, answer.headers), PartialAnswerError)
+
+
+def test_a_query_within_its_timeout_is_whole(virtuoso_server: LoadedVirtuoso) -> None:
+    params = VIRTUOSO.query_params(virtuoso_server.graphs, timeout=30)
+    answer = post_query(virtuoso_server.sparql, COUNT, params)
+    assert answer.status == 200
+    assert VIRTUOSO.answer_error(answer.status, answer.headers) is None
+
+
+CAP = 5
+
+
+@pytest.fixture(scope="module")
+def capped_virtuoso(test_data_dump: Path, virtuoso_server: LoadedVirtuoso) -> Iterator[virtuoso.Virtuoso]:
+    """A second Virtuoso over the test data whose ResultSetMaxRows is CAP."""
+    with virtuoso.virtuoso(test_data_dump, max_rows=CAP) as server:
+        yield server
+
+
+@pytest.mark.parametrize(("limit", "partial"), [(CAP - 1, False), (CAP + 1, True), (None, True)])
+def test_an_answer_cut_at_virtuosos_row_cap_is_partial(
+    capped_virtuoso: virtuoso.Virtuoso, virtuoso_server: LoadedVirtuoso, limit: int | None, partial: bool
+) -> None:
+    query = "SELECT * WHERE { ?s ?p ?o }" + (f" LIMIT {limit}" if limit is not None else "")
+    answer = post_query(capped_virtuoso.sparql, query, VIRTUOSO.query_params(virtuoso_server.graphs, 30))
+    assert len(answer.body["results"]["bindings"]) == min(limit or CAP, CAP), "Virtuoso cuts silently"
+    assert isinstance(VIRTUOSO.answer_error(answer.status, answer.headers), PartialAnswerError) is partial
