@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import logging
 import os
-import select
 import shutil
 import signal
 import socket
@@ -38,7 +37,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -46,35 +45,21 @@ from typing import Literal
 
 from service.build import builder
 from service.query import policy
-from service.query.job import EngineUnavailableError, send_answer
-from service.store import OxigraphStore, Store, StoreUnavailableError
+from service.query.job import EngineUnavailableError
+from service.query.memory import MemorySide
+from service.query.processes import (
+    DISK,
+    MEMORY,
+    RESTART_DELAY,
+    Backoff,
+    answer,
+    connections,
+    listen,
+)
+from service.store import OxigraphStore, Store
 
 log = logging.getLogger(__name__)
-DISK = "disk.sock"
-MEMORY = "memory.sock"
 Mode = Literal["memory", "disk"]
-POLL_SECONDS = 1.0  # how often an idle engine process checks that its parent is alive
-RESTART_DELAY = 1.0  # the first pause before a process that died soon after it started is started again
-MAX_RESTART_DELAY = 60.0
-STABLE_SECONDS = 30.0  # a process that lived this long before it died is not held back
-
-
-@dataclass
-class Backoff:
-    """The pause before a process that died is started again: `stable_pause` after one that lived
-    STABLE_SECONDS or more; after one that died sooner, twice the last pause (at least RESTART_DELAY, at
-    most MAX_RESTART_DELAY). The engine and its in-memory side both follow it."""
-
-    stable_pause: float
-    pause: float = 0.0
-
-    def after(self, lived: float) -> float:
-        """The pause before the next start, for a process that lived `lived` seconds."""
-        if lived >= STABLE_SECONDS:
-            self.pause = self.stable_pause
-        else:
-            self.pause = min(max(self.pause * 2, RESTART_DELAY), MAX_RESTART_DELAY)
-        return self.pause
 
 
 @dataclass
@@ -228,7 +213,7 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps our children
     policy.check_query("SELECT * FROM <x:y> {}", ())  # load the parser once, before any fork
-    disk = _listen(folder / DISK)
+    disk = listen(folder / DISK)
     memory = MemorySide(store, folder, disk) if mode == "memory" else None
     if memory is not None:
         memory.start()
@@ -236,87 +221,6 @@ def main(argv: list[str]) -> int:
     _accept(disk, lambda: OxigraphStore.open_read_only(store / builder.DB), parent, tick=tick)
     shutil.rmtree(folder, ignore_errors=True)  # the server has gone without stopping us
     return 0
-
-
-@dataclass
-class MemorySide:
-    """The in-memory side, as the engine's first process sees it: forked, watched, and forked again if
-    it dies after it was serving (killed at a query's timeout, or out of memory). One that dies soon
-    after it started is loaded again after a pause that doubles each time, up to MAX_RESTART_DELAY, so
-    that runaway queries sent again and again cost reloads only now and then; queries run on disk
-    meanwhile. One that fails while loading the dump is left dead: queries stay on disk, as the log says."""
-
-    store: Path
-    folder: Path
-    disk: socket.socket
-    pid: int = 0
-    serving: float | None = None  # since when (first seen by a tick) the side answers
-    backoff: Backoff = field(default_factory=lambda: Backoff(stable_pause=0.0))
-    due: float | None = None  # when the side that has gone is loaded again
-
-    def start(self) -> None:
-        self.due = self.serving = None
-        pid = os.fork()
-        if pid == 0:
-            self.disk.close()
-            _memory_side(self.store, self.folder, os.getppid())
-        self.pid = pid
-
-    def restart_if_gone(self) -> None:
-        if self.pid and self.serving is None and memory_ready(self.folder):
-            self.serving = time.monotonic()
-        if self.pid and not _alive(self.pid):
-            self._gone()
-        if self.due is not None and time.monotonic() >= self.due:
-            self.start()
-
-    def _gone(self) -> None:
-        self.pid = 0
-        if not memory_ready(self.folder):
-            log.warning("query engine: the in-memory side ended before it served; queries stay on disk")
-            return
-        (self.folder / MEMORY).unlink(missing_ok=True)  # clients go to disk until the new one is up
-        served = time.monotonic() - self.serving if self.serving is not None else 0.0
-        delay = self.backoff.after(served)
-        self.due = time.monotonic() + delay
-        log.warning("query engine: the in-memory side has gone; loading it again in %.0f s", delay)
-
-
-def _alive(pid: int) -> bool:
-    """Whether our child `pid` is running (SIGCHLD is ignored, so a dead child is reaped at once)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-def _memory_side(store: Path, folder: Path, parent: int) -> None:
-    """Load the dump, then answer on memory.sock, a thread per connection; never returns."""
-    started = time.perf_counter()
-    try:
-        memory = OxigraphStore.from_dump(store / builder.QUADS)
-    except StoreUnavailableError as exc:
-        log.error("queries stay on disk: %s", exc)
-        os._exit(1)
-    try:
-        listener = _listen(folder / MEMORY)
-    except OSError:  # the engine stopped while we were loading, and took its folder with it
-        os._exit(0)
-    log.info("query engine: %s loaded into memory in %.1f s", store.name, time.perf_counter() - started)
-    for sock in _connections(listener, parent):
-        threading.Thread(target=_answer, args=(sock, memory), name="nhskg-query", daemon=True).start()
-    os._exit(0)
-
-
-def _listen(path: Path) -> socket.socket:
-    """A listening socket that appears at `path` only once it accepts (bound aside, then renamed)."""
-    aside = path.with_suffix(".binding")
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(str(aside))
-    listener.listen(64)
-    aside.rename(path)
-    return listener
 
 
 def _accept(
@@ -327,46 +231,11 @@ def _accept(
 ) -> None:
     """Fork a child for each connection, which opens `store()` and answers it, until the parent has gone;
     `tick` is called at least every POLL_SECONDS."""
-    for sock in _connections(listener, parent, tick):
+    for sock in connections(listener, parent, tick):
         if os.fork() == 0:
             listener.close()
             _child(sock, store)
         sock.close()
-
-
-def _connections(
-    listener: socket.socket, parent: int, tick: Callable[[], None] | None = None
-) -> Iterator[socket.socket]:
-    """Each connection `listener` accepts, until the parent has gone; `tick` at least every POLL_SECONDS."""
-    while os.getppid() == parent:
-        if tick is not None:
-            tick()
-        if not select.select([listener], [], [], POLL_SECONDS)[0]:
-            continue
-        try:
-            sock, _ = listener.accept()
-        except OSError:
-            continue
-        yield sock
-
-
-def _answer(sock: socket.socket, store: Store) -> None:
-    """Answer the connection's jobs, one after another, until it closes."""
-    conn = Connection(sock.detach())
-    try:
-        conn.send(("ready", os.getpid()))
-        while True:
-            try:
-                job = conn.recv()
-            except EOFError:
-                break
-            send_answer(conn, store, job)
-    except ConnectionError:
-        pass  # the client went away mid-answer
-    except Exception:  # noqa: BLE001 - reported; the connection ends, the process goes on
-        log.exception("a query connection failed")
-    finally:
-        conn.close()
 
 
 def _child(sock: socket.socket, store: Callable[[], Store]) -> None:
@@ -375,7 +244,7 @@ def _child(sock: socket.socket, store: Callable[[], Store]) -> None:
     code = 0
     try:
         opened = store()
-        _answer(sock, opened)
+        answer(sock, opened)
     except Exception:  # noqa: BLE001 - reported, and the child goes
         log.exception("a query worker failed")
         code = 1
