@@ -1,34 +1,37 @@
-"""The query engine: the processes that run user queries, stopped with SIGKILL when they overrun.
+"""The query engine: the processes that run user queries, stopped when they overrun.
 
 pyoxigraph has no timeout, so nothing inside a process can stop a runaway query: the query runs in a
-process that can be SIGKILLed. The engine is started once per server (by `nhskg serve`, before gunicorn's
-workers) as `python -m service.query.engine STORE FOLDER MODE PARENT` and answers on Unix sockets in
-FOLDER; each connection answers its client's jobs, one at a time, until it closes:
+process that can be killed. The engine is started once per server (by `nhskg serve`, before gunicorn's
+workers) as `python -m service.query.engine STORE FOLDER MODE PARENT SIDES GRACE` and answers on Unix
+sockets in FOLDER; each connection answers its client's jobs, one at a time, until it closes:
 
 - `disk.sock` at once: each connection gets a freshly forked child that opens the built store (RocksDB)
   read-only; a timeout kills that child alone.
-- `memory.sock` a few seconds later (MODE "memory"): a second process loads the build's N-Quads dump into
-  an in-memory store and answers each connection in a thread of its own, all over that one copy.
+- `memory-<i>.sock` for each of SIDES in-memory sides (MODE "memory"), the first a few seconds later and
+  the others one after another: each side is a process that loads the build's N-Quads dump into an
+  in-memory store and answers each connection in a thread of its own, all over its one copy (memory.py).
   pyoxigraph lets go of the GIL while it evaluates, so the threads use every core. Queries run 2-7 times
   faster there than on RocksDB. Threads, not forked children: reading pyoxigraph's in-memory store writes
   to its pages (reference counts), so a forked child ends up copying the pages a scan touches (200-250 MB
-  for one label search) and pays 140-180 ms of page faults to do it. A timeout kills this whole side;
-  the queries it was running are sent again (see the governor) and run on disk until it is loaded again.
+  for one label search) and pays 140-180 ms of page faults to do it. A timeout ends the side, but it
+  retires first: it takes no new query and lets those running beside the runaway finish (up to GRACE
+  seconds); the other sides answer meanwhile, and disk only when none is up.
 
-A client (the governor) connects to the memory socket once it exists, else to the disk one, and reads
-("ready", pid): the pid it kills on timeout. Every engine process ignores SIGINT (a terminal's Ctrl-C
-goes to the server, which stops them) and exits when its parent has gone.
+A client (the governor) connects to the least busy side that is up, else to the disk socket, and reads
+("ready", pid): the pid it stops on timeout (`Channel.kill`). Every engine process ignores SIGINT (a
+terminal's Ctrl-C goes to the server, which stops them) and exits when its parent has gone.
 
 Nothing stays dead: `nhskg serve` starts a new engine in the same folder when its engine exits
-(`Engine.supervise`), and the engine forks a new in-memory side when that one dies after it was serving
-(`MemorySide`); clients meanwhile wait for the disk socket, or are told it is unavailable, or run on
-disk.
+(`Engine.supervise`), and the engine forks a side again when it has gone after it was serving
+(`memory.MemorySides`); clients meanwhile use the other sides, or wait for the disk socket, or are told
+it is unavailable, or run on disk.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import random
 import shutil
 import signal
 import socket
@@ -44,9 +47,9 @@ from pathlib import Path
 from typing import Literal
 
 from service.build import builder
-from service.query import policy
+from service.config import Settings
+from service.query import memory, policy
 from service.query.job import EngineUnavailableError
-from service.query.memory import MemorySide
 from service.query.processes import (
     DISK,
     MEMORY,
@@ -55,6 +58,8 @@ from service.query.processes import (
     answer,
     connections,
     listen,
+    side_loads,
+    side_socket,
 )
 from service.store import OxigraphStore, Store
 
@@ -73,12 +78,22 @@ class Engine:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
-    def start(cls, store: Path, mode: Mode) -> Engine:
+    def start(cls, store: Path, mode: Mode, memory_sides: int = 1, retire_grace: float = 60.0) -> Engine:
         """Start an engine over the built store folder `store`; it answers on disk.sock a moment later
-        (`connect` waits for it), so that the web workers start meanwhile."""
+        (`connect` waits for it), so that the web workers start meanwhile. In memory mode it loads
+        `memory_sides` in-memory sides (0: as many as `memory.sides_for` finds room for); a retired side
+        waits at most `retire_grace` seconds (the query time limit) for its other queries."""
         folder = Path(tempfile.mkdtemp(prefix="nhskg-engine-"))
+        sides = memory.sides_for(store, memory_sides) if mode == "memory" else 0
         command = [sys.executable, "-m", __name__, str(store), str(folder), mode, str(os.getpid())]
+        command += [str(sides), str(retire_grace)]
         return cls(folder, command, _spawn(command))
+
+    @classmethod
+    def for_settings(cls, store: Path, settings: Settings) -> Engine:
+        """The engine the settings ask for: where queries run, how many in-memory sides, and a retired
+        side's wait bounded by the query time limit."""
+        return cls.start(store, settings.query_store, settings.query_memory_sides, settings.query_timeout)
 
     def supervise(self) -> threading.Thread:
         """Start a new engine in the same folder whenever this one exits before `stop`: the web workers
@@ -123,9 +138,9 @@ def _spawn(command: list[str]) -> subprocess.Popen[bytes]:
 
 def _remove_sockets(folder: Path) -> None:
     """A dead engine's socket files: a client must wait for the new engine's, not fail on these."""
-    for name in (DISK, MEMORY):
-        (folder / name).unlink(missing_ok=True)
-        (folder / name).with_suffix(".binding").unlink(missing_ok=True)
+    for path in [folder / DISK, *folder.glob(MEMORY.format("*"))]:
+        path.unlink(missing_ok=True)
+        path.with_suffix(".binding").unlink(missing_ok=True)
 
 
 @dataclass
@@ -137,19 +152,25 @@ class Channel:
     conn: Connection
     pid: int
     mode: Mode
+    side: int | None = None  # which in-memory side answers (memory-<side>.sock)
 
     @property
     def shared(self) -> bool:
         return self.mode == "memory"
 
     def kill(self) -> None:
-        """SIGKILL to the process answering: the only way to stop a query inside pyoxigraph (for a shared
-        channel, that is the whole in-memory side). Safe to call twice."""
+        """Stop the process answering: the only way to stop a query inside pyoxigraph. A disk child is
+        SIGKILLed; a shared side is retired (memory.py): it ends once the other queries running there
+        are done, so they keep their answers. Safe to call twice."""
+        self.conn.close()  # first: the retiring side counts this query as abandoned
         try:
-            os.kill(self.pid, signal.SIGKILL)
+            os.kill(self.pid, memory.RETIRE_SIGNAL if self.shared else signal.SIGKILL)
         except ProcessLookupError:
             pass
-        self.conn.close()
+
+    def retired(self, folder: Path) -> bool:
+        """Whether this channel's side has gone or is going (its socket was taken away)."""
+        return self.side is not None and not side_socket(folder, self.side).exists()
 
     def close(self) -> None:
         """Done with an idle channel: its own child is killed; a shared side's thread ends when it reads
@@ -161,20 +182,20 @@ class Channel:
 
 
 def connect(folder: Path, timeout: float) -> Channel:
-    """A channel to the engine in `folder`: to its in-memory side when that is up and answers, else to a
-    new disk child; or EngineUnavailableError. Waits up to `timeout` seconds for an engine that is still
-    starting."""
+    """A channel to the engine in `folder`: to its least busy in-memory side that is up and answers, else
+    to a new disk child; or EngineUnavailableError. Waits up to `timeout` seconds for an engine that is
+    still starting."""
     deadline = time.monotonic() + timeout
     while not (folder / DISK).exists() and time.monotonic() < deadline and folder.is_dir():
         time.sleep(0.02)
-    sides: list[tuple[str, Mode]] = [(MEMORY, "memory")] if memory_ready(folder) else []
     reached = False
-    for name, mode in [*sides, (DISK, "disk")]:
-        conn = _open(folder / name)
+    for side in [*least_busy_sides(folder), None]:
+        path = folder / DISK if side is None else side_socket(folder, side)
+        conn = _open(path)
         reached = reached or conn is not None
         pid = _handshake(conn, deadline) if conn is not None else None
         if conn is not None and pid is not None:
-            return Channel(conn, pid, mode)
+            return Channel(conn, pid, "disk" if side is None else "memory", side)
     if reached:  # a side accepted, then its process died (or never answered): say so, not "not running"
         raise EngineUnavailableError("a query worker could not start; try again shortly")
     raise EngineUnavailableError("the query engine is not running; try again shortly")
@@ -202,22 +223,30 @@ def _handshake(conn: Connection, deadline: float) -> int | None:
 
 
 def memory_ready(folder: Path) -> bool:
-    return (folder / MEMORY).exists()
+    """Whether any in-memory side answers."""
+    return any(folder.glob(MEMORY.format("*")))
+
+
+def least_busy_sides(folder: Path) -> list[int]:
+    """The sides that answer, the least busy first (ties in random order, so clients spread)."""
+    loads = side_loads(folder)
+    return sorted(loads, key=lambda side: (loads[side], random.random()))  # noqa: S311 - not security
 
 
 # --- inside the engine ----------------------------------------------------------------------------
 
 
 def main(argv: list[str]) -> int:
-    store, folder, mode, parent = Path(argv[0]), Path(argv[1]), argv[2], int(argv[3])
+    store, folder, parent = Path(argv[0]), Path(argv[1]), int(argv[3])
+    sides, retire_grace = int(argv[4]), float(argv[5])
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps our children
     policy.check_query("SELECT * FROM <x:y> {}", ())  # load the parser once, before any fork
     disk = listen(folder / DISK)
-    memory = MemorySide(store, folder, disk) if mode == "memory" else None
-    if memory is not None:
-        memory.start()
-    tick = memory.restart_if_gone if memory is not None else None
+    tick = None
+    if sides:
+        tick = memory.MemorySides(store, folder, disk, sides, retire_grace).tick
+        tick()  # the first side is forked before the first disk child
     _accept(disk, lambda: OxigraphStore.open_read_only(store / builder.DB), parent, tick=tick)
     shutil.rmtree(folder, ignore_errors=True)  # the server has gone without stopping us
     return 0

@@ -18,7 +18,9 @@ from service.store import Store
 
 log = logging.getLogger(__name__)
 DISK = "disk.sock"
-MEMORY = "memory.sock"
+MEMORY = "memory-{}.sock"  # one socket for each in-memory side, by its index
+LOADS = "sides.load"  # each side's count of running queries: 8 bytes a side, by its index
+LOAD_BYTES = 8
 POLL_SECONDS = 1.0  # how often an idle engine process checks that its parent is alive
 RESTART_DELAY = 1.0  # the first pause before a process that died soon after it started is started again
 MAX_RESTART_DELAY = 60.0
@@ -50,6 +52,24 @@ def alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def side_socket(folder: Path, index: int) -> Path:
+    return folder / MEMORY.format(index)
+
+
+def side_loads(folder: Path) -> dict[int, int]:
+    """The running queries of each side that answers now (its socket is there), by its index."""
+    try:
+        counts = (folder / LOADS).read_bytes()
+    except OSError:
+        return {}
+    sides = len(counts) // LOAD_BYTES
+    return {
+        index: int.from_bytes(counts[index * LOAD_BYTES : (index + 1) * LOAD_BYTES], "little")
+        for index in range(sides)
+        if side_socket(folder, index).exists()
+    }
 
 
 def listen(path: Path) -> socket.socket:

@@ -29,3 +29,13 @@ def engine(store: Path, request: pytest.FixtureRequest) -> Iterator[Engine]:
         yield started
     finally:
         started.stop()
+
+
+@pytest.fixture
+def two_sides(store: Path) -> Iterator[Engine]:
+    """An engine with two in-memory sides, once both answer."""
+    started = Engine.start(store, "memory", memory_sides=2)
+    try:
+        yield started
+    finally:
+        started.stop()

@@ -5,15 +5,26 @@ from __future__ import annotations
 
 import os
 import select
+import socket
+import struct
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from service.query import engine as query_engine
 from service.query.engine import Engine
 from service.query.job import QueryJob
+from service.query.processes import side_loads, side_socket
 from service.query.runner import Governor
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+NUMBERS = " ".join(str(i) for i in range(100))
+CROSS = " ".join(f"VALUES ?{v} {{ {NUMBERS} }}" for v in "abcde")
+SLOW_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { " + CROSS + " }"  # 10^10 rows to count
+STREAM = "SELECT * WHERE { " + CROSS + " }"  # 10^10 rows, the first at once
+QUICK_LIMIT = 60.0  # the time limit of queries that take milliseconds
+_HUNDREDS = " ".join(str(i) for i in range(300))
+BIG = f"SELECT * WHERE {{ VALUES ?a {{ {_HUNDREDS} }} VALUES ?b {{ {_HUNDREDS} }} }}"  # 90,000 rows
 
 
 def wait_until(condition: Callable[[], bool], seconds: float = 30.0) -> bool:
@@ -66,3 +77,17 @@ def memory_side(engine: Engine) -> int:
     channel.close()
     assert channel.mode == "memory"
     return channel.pid
+
+
+def wait_for_sides(engine: Engine, count: int) -> None:
+    """Until `count` in-memory sides answer."""
+    assert wait_until(lambda: len(side_loads(engine.folder)) == count)
+
+
+def side_pid(folder: Path, side: int) -> int:
+    """The pid of the process listening on a side's socket (SO_PEERCRED), without a query."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.connect(str(side_socket(folder, side)))
+        credentials = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    pid: int = struct.unpack("3i", credentials)[0]
+    return pid

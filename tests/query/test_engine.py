@@ -20,7 +20,11 @@ from service.query.job import Done, QueryJob, QueryTimeoutError, from_wire
 from service.query.runner import Governor
 from tests.live import children, descendants
 from tests.query.engines import (
+    BIG,
     COUNT,
+    QUICK_LIMIT,
+    SLOW_COUNT,
+    STREAM,
     SteppedClock,
     answer,
     exited,
@@ -95,9 +99,7 @@ def test_an_answer_dropped_half_way_leaves_the_memory_side_serving(engine: Engin
     wait_for_memory(engine)
     side = memory_side(engine)
     governor = Governor(engine.folder, 1, 10.0)
-    numbers = " ".join(str(i) for i in range(300))
-    big = f"SELECT * WHERE {{ VALUES ?a {{ {numbers} }} VALUES ?b {{ {numbers} }} }}"  # 90,000 rows
-    result = governor.run(QueryJob(big))
+    result = governor.run(QueryJob(BIG))
     assert next(iter(result))  # the first chunk, then the client goes away
     result.close()
     assert b'"n"' in answer(governor)
@@ -105,13 +107,6 @@ def test_an_answer_dropped_half_way_leaves_the_memory_side_serving(engine: Engin
         if thread.name == "nhskg-drain":
             thread.join(30)
     assert memory_side(engine) == side and Path(f"/proc/{side}").exists()
-
-
-NUMBERS = " ".join(str(i) for i in range(100))
-CROSS = " ".join(f"VALUES ?{v} {{ {NUMBERS} }}" for v in "abcde")
-SLOW_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { " + CROSS + " }"  # 10^10 rows to count
-STREAM = "SELECT * WHERE { " + CROSS + " }"  # 10^10 rows, the first at once
-QUICK_LIMIT = 60.0  # the time limit of queries that take milliseconds
 
 
 @pytest.mark.parametrize("engine", ["disk", "memory"], indirect=True)

@@ -3,6 +3,7 @@ dies (after growing pauses when it keeps dying), and quiet when the engine stops
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -14,9 +15,22 @@ from service.build import builder as build
 from service.query import engine as query_engine
 from service.query import memory, processes
 from service.query.engine import Engine
-from service.query.runner import Governor
+from service.query.job import QueryJob, QueryTimeoutError
+from service.query.processes import side_loads
+from service.query.runner import Answer, Governor
 from tests.live import children
-from tests.query.engines import answer, exited, memory_side, wait_for_memory, wait_until
+from tests.query.engines import (
+    BIG,
+    QUICK_LIMIT,
+    SLOW_COUNT,
+    answer,
+    exited,
+    memory_side,
+    side_pid,
+    wait_for_memory,
+    wait_for_sides,
+    wait_until,
+)
 
 
 def test_without_a_dump_queries_stay_on_disk(store: Path, tmp_path: Path) -> None:
@@ -51,7 +65,7 @@ def test_an_engine_stopped_while_loading_goes_quietly(
         memory_side = children(engine.process.pid)
         time.sleep(0.01)
     engine.stop()
-    assert memory_side and not (engine.folder / memory.MEMORY).exists()
+    assert memory_side and not query_engine.memory_ready(engine.folder)
     deadline = time.monotonic() + 30
     while Path(f"/proc/{memory_side[0]}").exists() and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -95,3 +109,74 @@ def test_a_memory_side_that_keeps_dying_is_loaded_again_after_growing_pauses(eng
     # Compared from when the engine saw each side go: from the kill, each pause also holds up to a
     # second of the engine's polling, which could put the first (1 s) past the second (2 s).
     assert after_seen[2] > after_seen[1] > after_seen[0], after_seen
+
+
+def held(governor: Governor, engine: Engine) -> tuple[Answer, int, int]:
+    """A query of 90,000 rows that has begun to answer and goes on running while nobody reads it (its
+    side waits to send), with the pid and index of the side answering it (the one whose count of
+    running queries went up)."""
+    before = side_loads(engine.folder)
+    result = governor.run(QueryJob(BIG))
+    after = side_loads(engine.folder)
+    (side,) = [index for index in after if after[index] > before.get(index, 0)]
+    return result, side_pid(engine.folder, side), side
+
+
+def rows_of(result: Answer) -> int:
+    body = b"".join(result)
+    assert result.done is not None and not result.done.truncated
+    assert result.done.rows == len(json.loads(body)["results"]["bindings"])
+    return result.done.rows
+
+
+def test_a_query_beside_a_runaway_on_its_side_keeps_its_full_answer(engine: Engine) -> None:
+    wait_for_memory(engine)
+    neighbour, side, _ = held(Governor(engine.folder, 1, QUICK_LIMIT), engine)
+    with pytest.raises(QueryTimeoutError):  # the runaway, on the same (only) side, is stopped
+        answer(Governor(engine.folder, 1, 0.5), SLOW_COUNT)
+    assert wait_until(lambda: not query_engine.memory_ready(engine.folder)), "the side should retire"
+    assert Path(f"/proc/{side}").exists(), "a retired side waits for the queries still running there"
+    assert rows_of(neighbour) == 90_000
+    assert exited(side), "then it ends, and the runaway with it"
+    wait_for_memory(engine)
+    assert memory_side(engine) != side
+
+
+def test_a_runaway_stopped_on_one_side_leaves_another_side_untouched(two_sides: Engine) -> None:
+    wait_for_sides(two_sides, 2)
+    neighbour, neighbour_pid, neighbour_side = held(Governor(two_sides.folder, 1, QUICK_LIMIT), two_sides)
+    other = side_pid(two_sides.folder, 1 - neighbour_side)
+    with pytest.raises(QueryTimeoutError):  # sent to the other side: the neighbour's is busier
+        answer(Governor(two_sides.folder, 1, 0.5), SLOW_COUNT)
+    assert exited(other), "the runaway's side should end at once: nothing else ran there"
+    assert rows_of(neighbour) == 90_000  # in full, on the connection it began on: not sent again
+    assert side_pid(two_sides.folder, neighbour_side) == neighbour_pid
+    wait_for_sides(two_sides, 2)  # the side that ended is loaded again
+    assert side_pid(two_sides.folder, 1 - neighbour_side) not in (other, neighbour_pid)
+
+
+def test_queries_at_once_are_spread_over_every_side(two_sides: Engine) -> None:
+    wait_for_sides(two_sides, 2)
+    governor = Governor(two_sides.folder, 2, QUICK_LIMIT)
+    first, second = held(governor, two_sides), held(governor, two_sides)
+    assert {first[2], second[2]} == {0, 1}
+    assert first[1] != second[1]
+    assert rows_of(first[0]) == rows_of(second[0]) == 90_000
+    governor.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("dump_mb", "available_mb", "cpus", "sides"),
+    [
+        (355, 19_000, 2, 2),  # the real data on this 2-core machine
+        (355, 19_000, 16, 4),  # more cores: at most MAX_DEFAULT_SIDES
+        (355, 19_000, 1, 2),  # one core: still two, so that a runaway leaves a side at memory speed
+        (355, 1_200, 2, 1),  # room for one copy in half the memory
+        (355, 100, 2, 1),  # no room: one all the same (the setting says memory)
+        (0, 100, 2, 2),  # no dump: sides that will not load cost nothing
+    ],
+)
+def test_the_default_number_of_sides_fits_half_the_memory(
+    dump_mb: int, available_mb: int, cpus: int, sides: int
+) -> None:
+    assert memory.default_sides(dump_mb * 2**20, available_mb * 2**20, cpus) == sides
