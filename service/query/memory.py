@@ -109,6 +109,7 @@ class MemorySides:
 
     def __post_init__(self) -> None:
         self.slots = [_Slot() for _ in range(self.count)]
+        (self.folder / UNLOADABLE).unlink(missing_ok=True)  # a previous engine's, in the same folder
         (self.folder / LOADS).write_bytes(bytes(LOAD_BYTES * self.count))
 
     def tick(self) -> None:
