@@ -6,7 +6,7 @@
 
 Settings for a quicker or a subset run, all optional: NHSKG_BENCH_FACTORS (costs, default 1,2,4,8),
 NHSKG_BENCH_COSTS_BUDGET_S (default 2700), NHSKG_BENCH_RDFLIB_SUBSET (load only the first N quads
-into rdflib-endpoint).
+into rdflib-endpoint), NHSKG_BENCH_SIDES (sides, default 1,2: the in-memory sides to compare).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from bench import costs, endpoint, pages, profile, replicas, report, startup
+from bench import costs, endpoint, pages, profile, replicas, report, sides, startup
 from tests.engines import virtuoso
 
 HERE = Path(__file__).parent
@@ -32,10 +32,11 @@ BENCHMARKS: dict[str, Callable[[], dict[str, object]]] = {
     "costs": costs.run,
     "profile": profile.run,
     "replicas": replicas.run,
+    "sides": sides.run,
 }
 # costs x1 measures what startup does (cold build, restarts) and more, so the default run skips startup;
 # profile slows the workers it samples. Both run when named.
-DEFAULT = ("endpoint", "pages", "costs", "replicas")
+DEFAULT = ("endpoint", "pages", "costs", "replicas", "sides")
 PACKAGES = ("pyoxigraph", "flask", "gunicorn", "nhskg", "rdflib", "rdflib-endpoint", "uvicorn", "fastapi")
 
 

@@ -117,6 +117,15 @@ def startup(s: Results) -> list[str]:
     return out + _table(["measure", "value"], [[k, v] for k, v in s.items()])
 
 
+def sides(s: Results) -> list[str]:
+    out = ["## 5. The query engine's blast radius: in-memory sides and a runaway query", ""]
+    out += [f"Plan: {s['plan']}. Store `{s['store']}`.", ""]
+    keys = ["ready_after_s", "rss_mb_each", "baseline_p50_ms", "in_flight_at_stop",
+            "sent_while_a_side_was_missing", "all_up_again_after_s", "total"]  # fmt: skip
+    configs = [name for name in s if name.startswith("sides=")]
+    return out + _table(["measure", *configs], [[k, *(s[c].get(k, "-") for c in configs)] for k in keys])
+
+
 def profile(p: Results) -> list[str]:
     out = ["## Profile of our workers under load (py-spy, % of samples)", ""]
     if "status" in p:
@@ -162,7 +171,7 @@ def markdown(results: Results) -> str:
     lines += ["## Targets", ""]
     lines += _table(["target", "measured", "met"], targets.check(results))
     renderers = {"endpoint": endpoint, "pages": pages, "costs": costs, "startup": startup,
-                 "profile": profile, "replicas": replicas}  # fmt: skip
+                 "profile": profile, "replicas": replicas, "sides": sides}  # fmt: skip
     for name, figures in results["benchmarks"].items():
         lines += (
             renderers[name](figures) if "error" not in figures else [f"## {name}", "", figures["error"], ""]

@@ -39,6 +39,7 @@ class Settings:
     query_queue_seconds: float = 2.0
     result_cache_mb: int = 32
     query_store: Literal["memory", "disk"] = "memory"
+    query_memory_sides: int = 0
     service_allowlist: tuple[str, ...] = ()
     extra_graphs: tuple[tuple[str, Path], ...] = ()
     validate_on_build: bool = True
@@ -75,6 +76,8 @@ class Settings:
             raise SettingsError(f"query_queue_seconds must not be negative, not {self.query_queue_seconds}")
         if self.query_store not in ("memory", "disk"):
             raise SettingsError(f"query_store must be memory or disk, not {self.query_store!r}")
+        if self.query_memory_sides < 0:
+            raise SettingsError(f"query_memory_sides must not be negative, not {self.query_memory_sides}")
         if self.result_cache_mb < 0:
             raise SettingsError(f"result_cache_mb must not be negative, not {self.result_cache_mb}")
         if self.query_timeout <= 0:
@@ -115,6 +118,7 @@ _CONVERTERS = {
     "query_queue_seconds": float,
     "result_cache_mb": int,
     "query_store": str,
+    "query_memory_sides": int,
     "service_allowlist": lambda text: tuple(s for s in text.split() if s),
     "validate_on_build": _flag,
     "huge_pages": _flag,

@@ -84,7 +84,7 @@ def sparql_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureE
         extra_graphs=tuple(W3C_GRAPHS.items()),
     )
     built = build.build(settings).path
-    engine = Engine.start(built, settings.query_store)
+    engine = Engine.for_settings(built, settings)
     try:
         yield FixtureEngine(settings, built, engine.folder)
     finally:

@@ -31,6 +31,7 @@ def test_bad_environment_value_names_the_variable() -> None:
         ({"port": 0}, "port"),
         ({"workers": 0}, "workers"),
         ({"query_timeout": 0}, "query_timeout"),
+        ({"query_memory_sides": -1}, "query_memory_sides"),
         ({"canonical_base": "https://example.org"}, "canonical_base"),
         ({"extra_graphs": (("not an iri", Path("x.ttl")),)}, "absolute IRI"),
     ],

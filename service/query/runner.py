@@ -37,6 +37,7 @@ from service.query.job import (
     execute,
     from_wire,
 )
+from service.query.processes import side_loads
 from service.store import Store
 
 log = logging.getLogger(__name__)
@@ -57,8 +58,8 @@ class _Worker:
 
     def abandon(self, deadline: float) -> None:
         """Done with a worker still answering (its client went away). Its own child is killed; a thread
-        of the shared in-memory side is left to finish, its answer read and dropped in the background,
-        and the side killed only if the job is still running at its deadline."""
+        of a shared in-memory side is left to finish, its answer read and dropped in the background,
+        and the side stopped (retired: see memory.py) only if the job is still running at its deadline."""
         if not self.channel.shared:
             self.channel.kill()
             return
@@ -79,12 +80,14 @@ class _Worker:
         self.channel.conn.close()
 
     def stale(self, folder: Path) -> bool:
-        """Gone (its connection reads EOF), or on disk while the in-memory side is ready."""
+        """Gone (its connection reads EOF), on a side that is retiring, or on disk while an in-memory
+        side is ready."""
         try:
             gone = self.channel.conn.poll(0)
         except OSError:
             gone = True
-        return gone or (self.channel.mode == "disk" and query_engine.memory_ready(folder))
+        on_disk = self.channel.mode == "disk" and query_engine.memory_ready(folder)
+        return gone or on_disk or self.channel.retired(folder)
 
     def send(self, job: QueryJob) -> None:
         try:
@@ -265,12 +268,27 @@ class Governor:
     def _take(self) -> _Worker:
         while True:
             with self._lock:
-                worker = self._idle.pop() if self._idle else None
+                worker = self._pop_idle()
             if worker is None:
                 return _Worker(self._engine, self._clock)
             if not worker.stale(self._engine):
                 return worker
             worker.close()
+
+    def _pop_idle(self) -> _Worker | None:
+        """The idle worker on the least busy in-memory side; None (connect a new one) when every idle
+        worker's side is busier than the least busy side."""
+        if not self._idle:
+            return None
+        loads = side_loads(self._engine)
+        if not loads:
+            return self._idle.pop()
+        load = {id(w): loads.get(w.channel.side, 0) if w.channel.side is not None else 0 for w in self._idle}
+        best = min(self._idle, key=lambda w: load[id(w)])
+        if load[id(best)] > min(loads.values()):
+            return None
+        self._idle.remove(best)
+        return best
 
     def _give_back(self, worker: _Worker, healthy: bool) -> None:
         """An idle worker goes back to the pool; one that failed is closed and replaced."""

@@ -72,7 +72,7 @@ def serve(settings: Settings, dev: bool = False) -> None:
     store = builder.current_store(settings)
     if store is not None:  # every worker serves this one, without hashing the inputs again to find it
         settings = settings.with_overrides(store_path=store)
-    engine = Engine.start(store, settings.query_store) if store is not None else None
+    engine = Engine.for_settings(store, settings) if store is not None else None
     if engine is not None:
         engine.supervise()
     try:

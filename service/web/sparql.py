@@ -366,7 +366,7 @@ def make_sparql_state(app: Flask, app_state: context.AppState) -> SparqlState:
     settings = app_state.settings
     engine = app_state.engine
     if engine is None and app_state.built is not None:
-        own = Engine.start(app_state.built, settings.query_store)
+        own = Engine.for_settings(app_state.built, settings)
         weakref.finalize(app, own.stop)  # with the app, or at exit
         engine = own.folder
     if engine is not None:
