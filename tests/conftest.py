@@ -2,4 +2,5 @@
 
 from tests.cli_fixtures import project  # noqa: F401
 from tests.pages_fixtures import app, client  # noqa: F401
+from tests.remote_fixtures import backend  # noqa: F401
 from tests.sparql_fixtures import sparql_app, sparql_client, sparql_engine, sparql_server  # noqa: F401

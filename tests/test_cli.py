@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from service.cli import main
+from service.cli import _settings, main, parser
 
 
 def _broken(root: Path) -> Path:
@@ -107,3 +107,15 @@ def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]
         main([command, "--help"])
     assert exited.value.code == 0
     assert "usage: nhskg" in capsys.readouterr().out
+
+
+def test_serve_takes_a_backend_from_its_flags(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NHSKG_BACKEND_GRAPHS", "http://example.org/a")
+    args = parser().parse_args(
+        ["serve", "--backend-url", "http://127.0.0.1:7878/query", "--backend-graph", "http://example.org/b"]
+    )
+    settings = _settings(args)
+    assert (settings.backend_url, settings.backend_dialect) == ("http://127.0.0.1:7878/query", "standard")
+    assert settings.backend_graphs == ("http://example.org/a", "http://example.org/b")
+    with pytest.raises(SystemExit):
+        parser().parse_args(["serve", "--backend-dialect", "no-such-server"])

@@ -12,17 +12,15 @@ import pyoxigraph as ox
 import pytest
 
 from service import iris, queries
-from service.build import reasoning
 from service.store import OxigraphStore, QuerySyntaxError, StoreUnavailableError
 from service.store.dialect import PartialAnswerError, StandardDialect
 from service.store.interface import StoreTimeoutError
 from service.store.remote import RemoteStore
 from service.terms import IRI, BNode, Literal, Row, Term, Triple
-from tests import pages_fixtures, sparql_fixtures
 from tests.engines.oxigraph_server import OxigraphServer, oxigraph_server
 from tests.live import stop_group
+from tests.remote_fixtures import W3C_GRAPHS, Backend
 
-W3C_GRAPHS = tuple(sparql_fixtures.W3C_GRAPHS)
 NAMED_QUERIES = sorted(
     f"{path.parent.name}/{path.stem}"
     for folder in ("pages", "coverage", "examples", "rules")
@@ -57,30 +55,14 @@ CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i 
 MANY_ROWS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
 
 
-def fixture_quads(folder: Path) -> tuple[OxigraphStore, Path]:
-    """The pages' and the SPARQL tests' fixture graphs with the inferred graph, in memory and as N-Quads."""
-    store = pages_fixtures.fixture_store()
-    for path in sorted((sparql_fixtures.PROJECT / "data" / "ttl").glob("*.ttl")):
-        store.load_file(path, iris.graph(path.stem))
-    for graph, path in sparql_fixtures.W3C_GRAPHS.items():
-        store.load_file(path, graph)
-    reasoning.materialise(store, iris.graph("inferred"))
-    dump = folder / "fixture.nq"
-    store.save_to(folder / "embedded", dump)
-    return store, dump
+@pytest.fixture(scope="module")
+def embedded(backend: Backend) -> tuple[OxigraphStore, Path]:
+    return backend.embedded, backend.quads
 
 
 @pytest.fixture(scope="module")
-def embedded(tmp_path_factory: pytest.TempPathFactory) -> tuple[OxigraphStore, Path]:
-    return fixture_quads(tmp_path_factory.mktemp("remote-data"))
-
-
-@pytest.fixture(scope="module")
-def server(
-    embedded: tuple[OxigraphStore, Path], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[OxigraphServer]:
-    with oxigraph_server(embedded[1], tmp_path_factory.mktemp("oxigraph")) as running:
-        yield running
+def server(backend: Backend) -> OxigraphServer:
+    return backend.server
 
 
 @pytest.fixture(scope="module")
