@@ -3,4 +3,11 @@
 from tests.cli_fixtures import project  # noqa: F401
 from tests.pages_fixtures import app, client  # noqa: F401
 from tests.remote_fixtures import backend  # noqa: F401
-from tests.sparql_fixtures import sparql_app, sparql_client, sparql_engine, sparql_server  # noqa: F401
+from tests.sparql_fixtures import (  # noqa: F401
+    protocol_server,
+    remote_sparql_server,
+    sparql_app,
+    sparql_client,
+    sparql_engine,
+    sparql_server,
+)

@@ -13,7 +13,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,3 +101,8 @@ def oxigraph_server(nquads: Path, folder: Path, *extra: str) -> Iterator[Oxigrap
     """An Oxigraph server over the quads of `nquads`, its store in `folder` (which must not exist yet)."""
     with serving(load(nquads, folder / "store"), *extra) as server:
         yield server
+
+
+def backend_args(server: OxigraphServer, graphs: Sequence[str] = ()) -> list[str]:
+    """`nhskg serve`'s flags to serve over `server`, whose graphs outside ours include `graphs`."""
+    return ["--backend-url", server.query_url, *(a for g in graphs for a in ("--backend-graph", g))]
