@@ -1,7 +1,7 @@
 """Shared fixtures. Each area keeps its own in a module of its own, imported here in one line."""
 
 from tests.cli_fixtures import project  # noqa: F401
-from tests.pages_fixtures import app, client  # noqa: F401
+from tests.pages_fixtures import app, client, pages_backend  # noqa: F401
 from tests.remote_fixtures import backend  # noqa: F401
 from tests.sparql_fixtures import (  # noqa: F401
     protocol_server,
