@@ -14,6 +14,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
+from tests.engines.oxigraph_server import backend_args, oxigraph_server
 from tests.live import LiveServer, live_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -146,10 +148,32 @@ pytestmark = pytest.mark.e2e
 QUESTIONS = questions(DOC.read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    log = tmp_path_factory.mktemp("competency") / "server.log"
-    with live_server(server_env(), ["--workers", "2"], timeout=600, log=log) as running:
+@contextmanager
+def over_oxigraph_server(folder: Path) -> Iterator[LiveServer]:
+    """`nhskg serve --backend-url` over a real Oxigraph server loaded with the build of the real data."""
+    from service import config
+    from service.build import builder as build
+
+    built = build.build(config.from_env(server_env())).path
+    # Slower than the embedded store's in-memory side: every query names our 20 graphs as its dataset,
+    # which Oxigraph server evaluates as a union, graph by graph (Q41: 36 s against 1.3 s on the embedded
+    # store on disk; docs/settings.md). The answers are the point here, so the limit is raised.
+    env = {**server_env(), "NHSKG_QUERY_TIMEOUT": "300"}
+    with oxigraph_server(built / build.QUADS, folder / "oxigraph") as backend:
+        args = ["--workers", "2", *backend_args(backend)]
+        with live_server(env, args, timeout=600, log=folder / "server.log") as running:
+            yield running
+
+
+@pytest.fixture(scope="module", params=["embedded", "oxigraph-server"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The real data's server, and the same over a real Oxigraph server: the same answers from both."""
+    folder = tmp_path_factory.mktemp("competency")
+    if request.param == "oxigraph-server":
+        with over_oxigraph_server(folder) as running:
+            yield running
+        return
+    with live_server(server_env(), ["--workers", "2"], timeout=600, log=folder / "server.log") as running:
         yield running
 
 
