@@ -43,7 +43,7 @@ def app(request: pytest.FixtureRequest) -> Iterator[Flask]:
         yield create_app(Settings(), store=fixture_store())
     else:
         server: OxigraphServer = request.getfixturevalue("pages_backend")
-        yield create_app(Settings(backend_url=server.query_url))
+        yield create_app(Settings(backend_url=server.query_url, backend_dialect="oxigraph"))
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ what that server needs beyond the standard, and reads what it says outside it:
 - the error an answer hides in its headers: a server that times out may answer 200 with partial results,
   which must never reach a user as if complete.
 
-`STANDARD` is the protocol alone (Oxigraph server, Fuseki, QLever, GraphDB). Other dialects live beside it
-and are chosen by name (`--backend-dialect`) or from the server's answers.
+`STANDARD` is the protocol alone (Oxigraph server, Fuseki, QLever, GraphDB); `OXIGRAPH` adds Oxigraph
+server's own union of its graphs (an optional `union_params`, read by the remote store where present).
+Other dialects live beside them and are chosen by name (`--backend-dialect`) or from the server's answers.
 """
 
 from __future__ import annotations
@@ -52,5 +53,20 @@ class StandardDialect:
         return None
 
 
+@dataclass(frozen=True)
+class OxigraphDialect(StandardDialect):
+    """Oxigraph server: the protocol, and its `union-default-graph` parameter. A default graph named graph
+    by graph is evaluated as a union, graph by graph: with our 20 graphs, 10-25 times slower than the
+    server's own union of every named graph (competency question 19: 26 s against 1 s). The remote store
+    asks for that union, through `union_params`, only when every named graph on the server is ours."""
+
+    name: str = "oxigraph"
+
+    def union_params(self) -> list[tuple[str, str]]:
+        """Parameters that make the default graph the union of every named graph on the server."""
+        return [("union-default-graph", "true")]
+
+
 STANDARD = StandardDialect()
-DIALECTS: dict[str, Dialect] = {STANDARD.name: STANDARD}
+OXIGRAPH = OxigraphDialect()
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (STANDARD, OXIGRAPH)}

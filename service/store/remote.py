@@ -139,7 +139,8 @@ class RemoteStore:
             retries=False,
             headers={"User-Agent": f"nhskg/{__version__}"},
         )
-        self._ours: list[list[str]] = []  # our named graphs once known, shared with `limited` copies
+        # Our named graphs once known, and whether they are every graph on the server: shared with `limited`.
+        self._ours: list[tuple[list[str], bool]] = []
         self._lock = threading.Lock()
 
     def limited(self, seconds: float) -> RemoteStore:
@@ -244,19 +245,27 @@ class RemoteStore:
 
     def graphs(self) -> list[str]:
         """Our named graphs on the server (those under `iris.GRAPH`, and `graphs`), sorted; asked once."""
+        return list(self._known()[0])
+
+    def _known(self) -> tuple[list[str], bool]:
         with self._lock:
             if not self._ours:
                 names = self._ask(NAMED_GRAPHS, [], None).rows()
-                found = (row["g"].value for row in names if isinstance(row.get("g"), IRI))
-                self._ours.append(sorted(g for g in found if g.startswith(iris.GRAPH) or g in self._extra))
-            return list(self._ours[0])
+                found = [row["g"].value for row in names if isinstance(row.get("g"), IRI)]
+                ours = sorted(g for g in found if g.startswith(iris.GRAPH) or g in self._extra)
+                self._ours.append((ours, bool(ours) and len(ours) == len(found)))
+            return self._ours[0]
 
     def _dataset(
         self, default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None
     ) -> list[tuple[str, str]]:
-        """The protocol's dataset parameters: always both parts, as naming one part leaves the other empty."""
+        """The protocol's dataset parameters: always both parts, as naming one part leaves the other empty;
+        or the server's own union of its graphs, where the dialect offers it and every graph is ours."""
         for g in (*(default_graphs or ()), *(named_graphs or ())):
             to_node(IRI(g))  # an invalid IRI raises ValueError, as in the embedded store
+        union = getattr(self.dialect, "union_params", None)  # an optional part of a dialect
+        if default_graphs is None and named_graphs is None and union is not None and self._known()[1]:
+            return [*union(), *self.dialect.query_params([], self.time_limit)]
         ours = self.graphs() if default_graphs is None or named_graphs is None else []
         default = list(ours if default_graphs is None else default_graphs)
         named = list(ours if named_graphs is None else named_graphs)

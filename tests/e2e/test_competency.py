@@ -155,10 +155,7 @@ def over_oxigraph_server(folder: Path) -> Iterator[LiveServer]:
     from service.build import builder as build
 
     built = build.build(config.from_env(server_env())).path
-    # Slower than the embedded store's in-memory side: every query names our 20 graphs as its dataset,
-    # which Oxigraph server evaluates as a union, graph by graph (Q41: 36 s against 1.3 s on the embedded
-    # store on disk; docs/settings.md). The answers are the point here, so the limit is raised.
-    env = {**server_env(), "NHSKG_QUERY_TIMEOUT": "300"}
+    env = server_env()
     with oxigraph_server(built / build.QUADS, folder / "oxigraph") as backend:
         args = ["--workers", "2", *backend_args(backend)]
         with live_server(env, args, timeout=600, log=folder / "server.log") as running:

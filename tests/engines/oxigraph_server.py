@@ -104,5 +104,7 @@ def oxigraph_server(nquads: Path, folder: Path, *extra: str) -> Iterator[Oxigrap
 
 
 def backend_args(server: OxigraphServer, graphs: Sequence[str] = ()) -> list[str]:
-    """`nhskg serve`'s flags to serve over `server`, whose graphs outside ours include `graphs`."""
-    return ["--backend-url", server.query_url, *(a for g in graphs for a in ("--backend-graph", g))]
+    """`nhskg serve`'s flags to serve over `server` (with the oxigraph dialect, as the README says),
+    whose graphs outside ours include `graphs`."""
+    graph_args = (a for g in graphs for a in ("--backend-graph", g))
+    return ["--backend-url", server.query_url, "--backend-dialect", "oxigraph", *graph_args]

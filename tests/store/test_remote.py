@@ -13,7 +13,7 @@ import pytest
 
 from service import iris, queries
 from service.store import OxigraphStore, QuerySyntaxError, StoreUnavailableError
-from service.store.dialect import PartialAnswerError, StandardDialect
+from service.store.dialect import OXIGRAPH, STANDARD, Dialect, PartialAnswerError, StandardDialect
 from service.store.interface import StoreTimeoutError
 from service.store.remote import RemoteStore
 from service.terms import IRI, BNode, Literal, Row, Term, Triple
@@ -65,9 +65,10 @@ def server(backend: Backend) -> OxigraphServer:
     return backend.server
 
 
-@pytest.fixture(scope="module")
-def remote(server: OxigraphServer) -> Iterator[RemoteStore]:
-    store = RemoteStore(server.query_url, graphs=W3C_GRAPHS)
+@pytest.fixture(scope="module", params=[STANDARD, OXIGRAPH], ids=lambda d: d.name)
+def remote(server: OxigraphServer, request: pytest.FixtureRequest) -> Iterator[RemoteStore]:
+    """Every graph on the server is ours: the oxigraph dialect asks for the server's union of them."""
+    store = RemoteStore(server.query_url, request.param, graphs=W3C_GRAPHS)
     yield store
     store.close()
 
@@ -151,14 +152,18 @@ def test_describe_gives_every_triple_about_a_thing_outgoing_first(
 def test_graphs_and_their_counts_are_ours(embedded: tuple[OxigraphStore, Path], remote: RemoteStore) -> None:
     ours = [g for g in embedded[0].graphs() if g.startswith(iris.GRAPH) or g in W3C_GRAPHS]
     assert remote.graphs() == ours
+    union = ("union-default-graph", "true") in remote._dataset(None, None)
+    assert union is (remote.dialect is OXIGRAPH)  # every graph on the server is ours
     assert remote.triple_counts() == {g: n for g, n in embedded[0].triple_counts().items() if g in ours}
 
 
-def test_a_graph_not_ours_never_joins_the_default_graph(server: OxigraphServer) -> None:
+@pytest.mark.parametrize("dialect", [STANDARD, OXIGRAPH], ids=lambda d: d.name)
+def test_a_graph_not_ours_never_joins_the_default_graph(server: OxigraphServer, dialect: Dialect) -> None:
     # As a server's own system graphs (Virtuoso's): on the server, but not one of ours.
-    store = RemoteStore(server.query_url)
+    store = RemoteStore(server.query_url, dialect)
     kasei = "ASK { <http://kasei.us/2009/09/sparql/data/data1.rdf> ?p ?o }"
     assert W3C_GRAPHS[0] not in store.graphs()
+    assert ("union-default-graph", "true") not in store._dataset(None, None)
     assert not store.ask(kasei)
     assert not store.ask(f"ASK {{ GRAPH <{W3C_GRAPHS[0]}> {{ ?s ?p ?o }} }}")
     assert store.query(kasei, default_graphs=[W3C_GRAPHS[0]]).boolean  # named by the query's dataset
