@@ -16,6 +16,7 @@ from service.store import (
     GRAPH_FORMATS,
     SOLUTION_FORMATS,
     QuerySyntaxError,
+    RemoteStore,
     Store,
     StoreUnavailableError,
 )
@@ -72,10 +73,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return OK if report.conforms else FAILED
 
 
+def _check_backend(settings: Settings) -> None:
+    """A backend that cannot serve stops `nhskg serve` with one line, before any worker starts."""
+    if settings.backend_url is None:
+        return
+    backend = RemoteStore(
+        settings.backend_url, DIALECTS[settings.backend_dialect], graphs=settings.backend_graphs
+    )
+    try:
+        ours = backend.graphs()
+    except StoreUnavailableError as exc:
+        raise CommandError(str(exc), FAILED) from exc
+    finally:
+        backend.close()
+    if not ours:
+        raise CommandError(
+            f"the SPARQL server at {settings.backend_url} holds none of our named graphs", FAILED
+        )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from service.web import server
 
     settings = _settings(args)
+    _check_backend(settings)
     try:
         if settings.store_path is None and settings.backend_url is None:  # those are served as they are
             builder.build(settings, _progress())

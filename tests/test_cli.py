@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from service.cli import _settings, main, parser
+from tests.live import free_port
 
 
 def _broken(root: Path) -> Path:
@@ -119,3 +120,9 @@ def test_serve_takes_a_backend_from_its_flags(monkeypatch: pytest.MonkeyPatch) -
     assert settings.backend_graphs == ("http://example.org/a", "http://example.org/b")
     with pytest.raises(SystemExit):
         parser().parse_args(["serve", "--backend-dialect", "no-such-server"])
+
+
+def test_serve_stops_at_once_when_the_backend_does_not_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"http://127.0.0.1:{free_port()}/query"  # nothing listens there
+    assert main(["serve", "--backend-url", url]) == 1
+    assert f"cannot reach the SPARQL server at {url}" in capsys.readouterr().err

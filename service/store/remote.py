@@ -35,6 +35,7 @@ from service.terms import IRI, Bindings, Row, Triple
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 120.0  # the store's own queries (pages, catalogue); user queries have their time limit
+PING_SECONDS = 5.0  # /healthz must answer before a load balancer's check gives up
 POOL_SIZE = 16
 BUFFER = 64 * 1024
 ERROR_BYTES = 2000  # how much of an error answer is kept for the message
@@ -320,9 +321,9 @@ class RemoteStore:
         return {row["g"].value: int(row["n"].value) for row in self.select(COUNTS)}
 
     def ping(self) -> bool:
-        """Whether the server answers a query over our dataset now."""
+        """Whether the server answers a query over our dataset within PING_SECONDS."""
         try:
-            return self.query("ASK { ?s ?p ?o }").kind == "ask"
+            return self.limited(PING_SECONDS).query("ASK { ?s ?p ?o }").kind == "ask"
         except StoreUnavailableError:
             return False
 
