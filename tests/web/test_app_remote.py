@@ -124,3 +124,14 @@ def test_healthz_watches_the_backend(own_backend: tuple[Flask, object]) -> None:
     assert "does not answer" in health.json["reason"]
     down = client.get("/sparql", query_string={"query": "ASK {}"})
     assert down.status_code == 503
+
+
+def test_a_query_past_its_limit_gets_503_and_the_next_is_answered(backend: Backend, tmp_path: Path) -> None:
+    # A server of its own: Oxigraph server goes on computing the cross product after we have gone.
+    with oxigraph_server(backend.quads, tmp_path) as server:
+        client = create_app(Settings(backend_url=server.query_url, query_timeout=0.5)).test_client()
+        slow = client.get(
+            "/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"}
+        )
+        assert slow.status_code == 503 and b"0.5 s limit" in slow.data
+        assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
