@@ -2,7 +2,7 @@
 
 from tests.cli_fixtures import project  # noqa: F401
 from tests.pages_fixtures import app, client, pages_backend  # noqa: F401
-from tests.remote_fixtures import backend  # noqa: F401
+from tests.remote_fixtures import backend, real_backend  # noqa: F401
 from tests.sparql_fixtures import (  # noqa: F401
     protocol_server,
     remote_sparql_server,

@@ -1,5 +1,6 @@
 """Fixtures for the remote store: the fixture graphs (the pages', the SPARQL tests' and the inferred
-graph) in the embedded store and, as the same quads, in a real Oxigraph server, once per session."""
+graph) in the embedded store and, as the same quads, in a real Oxigraph server, once per session; and the
+real data's build in a real Oxigraph server (`real_backend`, for the e2e suites)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from service import iris
-from service.build import reasoning
+from service import config, iris
+from service.build import builder, reasoning
 from service.store import OxigraphStore
 from tests import pages_fixtures, sparql_fixtures
 from tests.engines.oxigraph_server import OxigraphServer, oxigraph_server
@@ -46,3 +47,30 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
     embedded, quads = fixture_quads(tmp_path_factory.mktemp("backend-data"))
     with oxigraph_server(quads, tmp_path_factory.mktemp("backend")) as server:
         yield Backend(embedded, quads, server)
+
+
+REAL_ROOT = Path(__file__).resolve().parents[1]
+
+
+def real_env() -> dict[str, str]:
+    """The repository's own data, and its build cache so a build is reused between runs."""
+    return {"NHSKG_ROOT": str(REAL_ROOT), "NHSKG_CACHE_DIR": str(REAL_ROOT / ".cache")}
+
+
+@dataclass(frozen=True)
+class RealBackend:
+    """The build of the real data (embedded, on disk) and a real Oxigraph server holding its quads."""
+
+    build: Path
+    server: OxigraphServer
+
+    @property
+    def embedded(self) -> OxigraphStore:
+        return OxigraphStore.open_read_only(self.build / builder.DB)
+
+
+@pytest.fixture(scope="session")
+def real_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealBackend]:
+    built = builder.build(config.from_env(real_env())).path
+    with oxigraph_server(built / builder.QUADS, tmp_path_factory.mktemp("real-backend")) as server:
+        yield RealBackend(built, server)

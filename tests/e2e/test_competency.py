@@ -14,7 +14,6 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,8 +21,9 @@ from typing import Any
 import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from tests.engines.oxigraph_server import backend_args, oxigraph_server
+from tests.engines.oxigraph_server import backend_args
 from tests.live import LiveServer, live_server
+from tests.remote_fixtures import RealBackend
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "competency-questions.md"
@@ -148,26 +148,14 @@ pytestmark = pytest.mark.e2e
 QUESTIONS = questions(DOC.read_text(encoding="utf-8"))
 
 
-@contextmanager
-def over_oxigraph_server(folder: Path) -> Iterator[LiveServer]:
-    """`nhskg serve --backend-url` over a real Oxigraph server loaded with the build of the real data."""
-    from service import config
-    from service.build import builder as build
-
-    built = build.build(config.from_env(server_env())).path
-    env = server_env()
-    with oxigraph_server(built / build.QUADS, folder / "oxigraph") as backend:
-        args = ["--workers", "2", *backend_args(backend)]
-        with live_server(env, args, timeout=600, log=folder / "server.log") as running:
-            yield running
-
-
 @pytest.fixture(scope="module", params=["embedded", "oxigraph-server"])
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The real data's server, and the same over a real Oxigraph server: the same answers from both."""
     folder = tmp_path_factory.mktemp("competency")
-    if request.param == "oxigraph-server":
-        with over_oxigraph_server(folder) as running:
+    if request.param == "oxigraph-server":  # `nhskg serve --backend-url`, the README's commands
+        backend: RealBackend = request.getfixturevalue("real_backend")
+        args = ["--workers", "2", *backend_args(backend.server)]
+        with live_server(server_env(), args, timeout=600, log=folder / "server.log") as running:
             yield running
         return
     with live_server(server_env(), ["--workers", "2"], timeout=600, log=folder / "server.log") as running:
