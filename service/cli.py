@@ -19,9 +19,11 @@ from service.store import (
     GRAPH_FORMATS,
     SOLUTION_FORMATS,
     QuerySyntaxError,
+    RemoteStore,
     Store,
     StoreUnavailableError,
 )
+from service.store.dialect import DIALECTS
 
 OK, FAILED, USAGE = 0, 1, 2
 
@@ -49,6 +51,9 @@ def _settings(args: argparse.Namespace) -> Settings:
         port=getattr(args, "port", None),
         workers=getattr(args, "workers", None),
         extra_graphs=(base.extra_graphs + graphs) or None,
+        backend_url=getattr(args, "backend_url", None),
+        backend_dialect=getattr(args, "backend_dialect", None),
+        backend_graphs=(base.backend_graphs + tuple(getattr(args, "backend_graph", None) or ())) or None,
     ).validated()
 
 
@@ -71,12 +76,32 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return OK if report.conforms else FAILED
 
 
+def _check_backend(settings: Settings) -> None:
+    """A backend that cannot serve stops `nhskg serve` with one line, before any worker starts."""
+    if settings.backend_url is None:
+        return
+    backend = RemoteStore(
+        settings.backend_url, DIALECTS[settings.backend_dialect], graphs=settings.backend_graphs
+    )
+    try:
+        ours = backend.graphs()
+    except StoreUnavailableError as exc:
+        raise CommandError(str(exc), FAILED) from exc
+    finally:
+        backend.close()
+    if not ours:
+        raise CommandError(
+            f"the SPARQL server at {settings.backend_url} holds none of our named graphs", FAILED
+        )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from service.web import server
 
     settings = _settings(args)
+    _check_backend(settings)
     try:
-        if settings.store_path is None:  # an explicit store is served as it is
+        if settings.store_path is None and settings.backend_url is None:  # those are served as they are
             builder.build(settings, _progress())
     except builder.BuildError as exc:
         fallback = builder.last_good_store(settings)
@@ -243,6 +268,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=int)
     s.add_argument("--graph", action="append", metavar="IRI=FILE", help="load FILE into the named graph IRI")
     s.add_argument("--dev", action="store_true", help="Flask's reloader instead of gunicorn")
+    s.add_argument("--backend-url", metavar="URL", help="serve over this SPARQL endpoint; no local build")
+    s.add_argument(
+        "--backend-dialect", choices=sorted(DIALECTS), help="what the backend needs beyond the protocol"
+    )
+    s.add_argument(
+        "--backend-graph", action="append", metavar="IRI", help="a backend graph outside ours that joins ours"
+    )
     s.set_defaults(run=cmd_serve)
     q = sub.add_parser("query", help="run a SPARQL query on the built store")
     q.add_argument("query", nargs="?", help="the query text, or - for standard input")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from service import iris
+from service.store.dialect import DIALECTS
 
 
 class SettingsError(ValueError):
@@ -44,6 +45,9 @@ class Settings:
     extra_graphs: tuple[tuple[str, Path], ...] = ()
     validate_on_build: bool = True
     huge_pages: bool = True
+    backend_url: str | None = None  # a SPARQL 1.1 query endpoint to serve over instead of a local build
+    backend_dialect: str = "standard"
+    backend_graphs: tuple[str, ...] = ()  # the backend's named graphs outside iris.GRAPH that are ours
 
     @property
     def ontology_dir(self) -> Path:
@@ -87,12 +91,23 @@ class Settings:
                 raise SettingsError(f"{name} must be at least 1")
         if not self.canonical_base.endswith("/"):
             raise SettingsError("canonical_base must end with '/'")
+        self._validate_backend()
         for iri, path in self.extra_graphs:
             if not iri.split(":", 1)[0].isalpha() or ":" not in iri:
                 raise SettingsError(f"graph name must be an absolute IRI: {iri!r}")
             if not path.is_file():
                 raise SettingsError(f"graph file not found: {path}")
         return self
+
+    def _validate_backend(self) -> None:
+        if self.backend_url is not None and not self.backend_url.startswith(("http://", "https://")):
+            raise SettingsError(f"backend_url must be an http(s) URL, not {self.backend_url!r}")
+        if self.backend_dialect not in DIALECTS:
+            names = ", ".join(sorted(DIALECTS))
+            raise SettingsError(f"backend_dialect must be one of {names}, not {self.backend_dialect!r}")
+        for iri in self.backend_graphs:
+            if not iri.split(":", 1)[0].isalpha() or ":" not in iri:
+                raise SettingsError(f"backend graph must be an absolute IRI: {iri!r}")
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the given fields changed; None values are ignored (an unset CLI flag)."""
@@ -122,6 +137,9 @@ _CONVERTERS = {
     "service_allowlist": lambda text: tuple(s for s in text.split() if s),
     "validate_on_build": _flag,
     "huge_pages": _flag,
+    "backend_url": lambda text: text or None,
+    "backend_dialect": str,
+    "backend_graphs": lambda text: tuple(s for s in text.split() if s),
 }
 
 

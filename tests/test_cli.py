@@ -10,10 +10,11 @@ import pytest
 
 from service import iris
 from service.build import builder
-from service.cli import main
+from service.cli import _settings, main, parser
 from service.config import from_env
 from service.store import OxigraphStore, Store
 from service.terms import Term
+from tests.live import free_port
 
 QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
@@ -180,3 +181,21 @@ def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]
         main([command, "--help"])
     assert exited.value.code == 0
     assert "usage: nhskg" in capsys.readouterr().out
+
+
+def test_serve_takes_a_backend_from_its_flags(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NHSKG_BACKEND_GRAPHS", "http://example.org/a")
+    args = parser().parse_args(
+        ["serve", "--backend-url", "http://127.0.0.1:7878/query", "--backend-graph", "http://example.org/b"]
+    )
+    settings = _settings(args)
+    assert (settings.backend_url, settings.backend_dialect) == ("http://127.0.0.1:7878/query", "standard")
+    assert settings.backend_graphs == ("http://example.org/a", "http://example.org/b")
+    with pytest.raises(SystemExit):
+        parser().parse_args(["serve", "--backend-dialect", "no-such-server"])
+
+
+def test_serve_stops_at_once_when_the_backend_does_not_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"http://127.0.0.1:{free_port()}/query"  # nothing listens there
+    assert main(["serve", "--backend-url", url]) == 1
+    assert f"cannot reach the SPARQL server at {url}" in capsys.readouterr().err

@@ -20,6 +20,19 @@ def test_environment_overrides_defaults() -> None:
     assert (s.port, s.query_timeout, s.validate_on_build) == (9001, 2.5, False)
 
 
+def test_a_backend_comes_from_the_environment() -> None:
+    s = from_env(
+        {
+            "NHSKG_BACKEND_URL": "http://127.0.0.1:7878/query",
+            "NHSKG_BACKEND_DIALECT": "standard",
+            "NHSKG_BACKEND_GRAPHS": "http://example.org/a http://example.org/b",
+        }
+    ).validated()
+    assert (s.backend_url, s.backend_dialect) == ("http://127.0.0.1:7878/query", "standard")
+    assert s.backend_graphs == ("http://example.org/a", "http://example.org/b")
+    assert from_env({"NHSKG_BACKEND_URL": ""}).backend_url is None
+
+
 def test_bad_environment_value_names_the_variable() -> None:
     with pytest.raises(SettingsError, match="NHSKG_PORT"):
         from_env({"NHSKG_PORT": "eighty"})
@@ -34,6 +47,9 @@ def test_bad_environment_value_names_the_variable() -> None:
         ({"query_memory_sides": -1}, "query_memory_sides"),
         ({"canonical_base": "https://example.org"}, "canonical_base"),
         ({"extra_graphs": (("not an iri", Path("x.ttl")),)}, "absolute IRI"),
+        ({"backend_url": "localhost:7878/query"}, "backend_url"),
+        ({"backend_dialect": "no-such-server"}, "backend_dialect"),
+        ({"backend_graphs": ("not an iri",)}, "absolute IRI"),
     ],
 )
 def test_validation_names_the_setting(change: dict[str, object], message: str) -> None:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from service import __version__, iris, queries
 from service.config import Settings
-from service.store import OxigraphStore, RdfSyntaxError, StoreUnavailableError
+from service.store import OxigraphStore, RdfSyntaxError, Store, StoreUnavailableError
 
 if TYPE_CHECKING:
     from service.build.validation.check import ValidationReport
@@ -212,9 +212,13 @@ SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class O
 """
 
 
-def _manifest(store: OxigraphStore, key: str) -> dict[str, object]:
+def _manifest(store: Store, key: str | None = None) -> dict[str, object]:
+    """What a build records of its store; `key` None: a store not built here (a remote backend), whose data
+    version is then a digest of its triple counts per graph, so that it changes when the data do."""
     classes = {row["class"].value: int(row["n"].value) for row in store.select(CLASS_COUNTS)}
     counts = store.triple_counts()
+    if key is None:
+        key = "backend-" + hashlib.sha256(json.dumps(counts, sort_keys=True).encode()).hexdigest()[:20]
     return {
         "key": key,
         "version": __version__,
@@ -223,6 +227,11 @@ def _manifest(store: OxigraphStore, key: str) -> dict[str, object]:
         "graphs": counts,
         "classes": classes,
     }
+
+
+def describe_backend(store: Store) -> dict[str, object]:
+    """The manifest of a store served without a build (a remote backend), computed through the store."""
+    return _manifest(store)
 
 
 def _remove_stale_partials(stores: Path) -> None:

@@ -151,7 +151,7 @@ class QueryRunner(Protocol):
         """Let go of idle workers."""
 
 
-class _Slots:
+class Slots:
     """At most `slots` queries at once; a query waits `queue_seconds` for a slot, then BusyError."""
 
     def __init__(self, slots: int, queue_seconds: float) -> None:
@@ -175,7 +175,7 @@ class InProcessRunner:
     def __init__(self, store: Store, slots: int, queue_seconds: float = 2.0) -> None:
         log.warning("queries run in-process with the row cap only: no timeout is enforced")
         self._store = store
-        self._slots = _Slots(slots, queue_seconds)
+        self._slots = Slots(slots, queue_seconds)
 
     def run(self, job: QueryJob) -> Answer:
         self._slots.take()
@@ -212,7 +212,7 @@ class Governor:
         self.slots = slots
         self.timeout = timeout
         self._engine = folder
-        self._slots = _Slots(slots, queue_seconds)
+        self._slots = Slots(slots, queue_seconds)
         self._clock = clock
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()

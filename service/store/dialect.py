@@ -8,9 +8,10 @@ what that server needs beyond the standard, and reads what it says outside it:
 - the error an answer hides in its headers: a server that times out may answer 200 with partial results,
   which must never reach a user as if complete.
 
-`STANDARD` is the protocol alone (Oxigraph server, Fuseki, QLever, GraphDB); `VIRTUOSO` is Virtuoso Open
-Source 7 (measured on Debian's 7.2.5). Dialects are chosen by name (`--backend-dialect`) or from the server's
-answers. Engine bugs that no parameter can avoid are listed in docs/backends.md.
+`STANDARD` is the protocol alone (Fuseki, QLever, GraphDB); `OXIGRAPH` adds Oxigraph server's own union of
+its graphs (`union_params`); `VIRTUOSO` is Virtuoso Open
+Source 7 (measured on Debian's 7.2.5). Dialects are chosen by name (`--backend-dialect`). Engine bugs that
+no parameter can avoid are listed in docs/backends.md.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ class Dialect(Protocol):
         """The error an answer carries outside its status code (None: the answer is whole)."""
         ...
 
+    def union_params(self) -> list[tuple[str, str]] | None:
+        """Parameters that make the default graph the union of every named graph on the server, where the
+        server has its own (faster than naming each graph); None where it has not."""
+        ...
+
 
 @dataclass(frozen=True)
 class StandardDialect:
@@ -53,6 +59,9 @@ class StandardDialect:
         return [("default-graph-uri", g) for g in default_graphs]
 
     def answer_error(self, status: int, headers: Mapping[str, str]) -> Exception | None:
+        return None
+
+    def union_params(self) -> list[tuple[str, str]] | None:
         return None
 
 
@@ -97,7 +106,25 @@ class VirtuosoDialect:
             )
         return None
 
+    def union_params(self) -> list[tuple[str, str]] | None:
+        return None  # its own default graph is every graph, its system graphs included
+
+
+@dataclass(frozen=True)
+class OxigraphDialect(StandardDialect):
+    """Oxigraph server: the protocol, and its `union-default-graph` parameter. A default graph named graph
+    by graph is evaluated as a union, graph by graph: with our 20 graphs, 10-25 times slower than the
+    server's own union of every named graph (competency question 19: 26 s against 1 s). The remote store
+    asks for that union, through `union_params`, only when every named graph on the server is ours."""
+
+    name: str = "oxigraph"
+
+    def union_params(self) -> list[tuple[str, str]]:
+        """Parameters that make the default graph the union of every named graph on the server."""
+        return [("union-default-graph", "true")]
+
 
 STANDARD = StandardDialect()
+OXIGRAPH = OxigraphDialect()
 VIRTUOSO = VirtuosoDialect()
-DIALECTS: dict[str, Dialect] = {STANDARD.name: STANDARD, VIRTUOSO.name: VIRTUOSO}
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (STANDARD, OXIGRAPH, VIRTUOSO)}

@@ -1,8 +1,8 @@
 """The store interface: what the service needs of a store, and the errors every implementation raises.
 
 Callers see plain term objects (`IRI`, `Literal`, `BNode`), rows as dicts, and query results that serialise
-themselves into the standard formats by name. A second implementation over a remote SPARQL 1.1 endpoint can
-implement `Store` without touching callers.
+themselves into the standard formats by name (`QueryResult`, service/store/results.py). Two implementations:
+the embedded `OxigraphStore` and `RemoteStore`, over any SPARQL 1.1 Protocol endpoint.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-# The result type is still the embedded store's own; a second implementation makes it an interface too.
 from service.store.results import QueryResult
 from service.terms import Bindings, Row, Triple
 
@@ -29,7 +28,13 @@ class RdfSyntaxError(ValueError):
 
 
 class StoreUnavailableError(RuntimeError):
-    """The store cannot be read (missing or damaged folder, I/O error)."""
+    """The store cannot be read (missing or damaged folder, I/O error; a remote store's server is down,
+    unreachable or failing)."""
+
+
+class StoreTimeoutError(StoreUnavailableError):
+    """A remote store's server gave no whole answer in time: it stopped at its own time limit (a partial
+    answer is never passed on), or ours ran out first."""
 
 
 class Store(Protocol):

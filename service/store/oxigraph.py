@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from service.store.interface import QuerySyntaxError, RdfSyntaxError, StoreUnavailableError
-from service.store.results import QueryResult, to_node, to_triple
+from service.store.results import OxigraphResult, QueryResult, to_node, to_triple
 from service.terms import Bindings, Row, Triple
 
 # An N-Triples line with a blank node: as subject, or as object (a literal never ends in `> _:x .`).
@@ -142,7 +142,7 @@ class OxigraphStore:
             raise TypeError("add_construct needs a CONSTRUCT query")
         lines = {line for line in result.serialize("ntriples").splitlines() if line}
         if any(_BLANK_NODE_LINE.search(line) for line in lines):
-            raw = self.query(sparql, bindings=bindings)._raw
+            raw = self._evaluate(sparql, bindings)
             assert isinstance(raw, ox.QueryTriples)  # noqa: S101 (checked above)
             triples = set(raw)
             for graph in graphs:
@@ -189,15 +189,21 @@ class OxigraphStore:
             options["use_default_graph_as_union"] = True
         if named_graphs is not None:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        return OxigraphResult(self._evaluate(sparql, bindings, options))
+
+    def _evaluate(
+        self, sparql: str, bindings: Bindings | None, options: dict[str, object] | None = None
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """pyoxigraph's own answer (over the union of the named graphs, unless `options` say otherwise)."""
         if bindings:
             sparql = bind_values(sparql, bindings)
         try:
-            raw = self._store.query(sparql, **options)  # type: ignore[arg-type]
+            options = options or {"use_default_graph_as_union": True}
+            return self._store.query(sparql, **options)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
         except OSError as exc:
             raise StoreUnavailableError(str(exc)) from exc
-        return QueryResult(raw)
 
     def select(self, sparql: str, bindings: Bindings | None = None) -> list[Row]:
         return list(self.query(sparql, bindings=bindings).rows())

@@ -1,17 +1,25 @@
-"""Query results from pyoxigraph in the service's own terms: SELECT rows of plain terms, an ASK boolean,
-graph triples, and each of the standard formats written by name (whole, or a batch at a time)."""
+"""Query results in the service's own terms: SELECT rows of plain terms, an ASK boolean, graph triples, and
+each of the standard formats written by name (whole, or a batch at a time).
+
+`QueryResult` is what every store returns; `OxigraphResult` is the one implementation, over pyoxigraph's
+answers: those the embedded store computes, and those the remote store parses from a server's response
+(with its own error translation, `errors`, and `close`, which lets go of a half-read response)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from itertools import islice
 from typing import Literal as Kind
+from typing import Protocol, TypeVar
 
 import pyoxigraph as ox
 
 from service.terms import IRI, BNode, Literal, Row, Term, Triple
 
+Item = TypeVar("Item")
 _SEEN_TERMS = 4096  # how many converted terms a result keeps for reuse (dates, classes, datatypes recur)
 
 # Result formats by the names the HTTP layer negotiates.
@@ -66,7 +74,9 @@ class WrittenTriples:
     """A graph result in a batched format, at most `limit` triples: iterate for its bytes, then read
     `count` and `truncated`. TriG and N-Quads carry the triples in the default graph."""
 
-    def __init__(self, raw: ox.QueryTriples, fmt: ox.RdfFormat, limit: int, prefixes: dict[str, str]) -> None:
+    def __init__(
+        self, raw: Iterable[ox.Triple], fmt: ox.RdfFormat, limit: int, prefixes: dict[str, str]
+    ) -> None:
         self._raw = raw
         self._format = fmt
         self._prefixes = prefixes if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
@@ -92,11 +102,52 @@ class WrittenTriples:
         self.truncated = next(triples, None) is not None
 
 
-class QueryResult:
-    """The outcome of one query: SELECT rows, an ASK boolean or a graph, serialisable by format name."""
+class QueryResult(Protocol):
+    """The outcome of one query: SELECT rows, an ASK boolean or a graph, serialisable by format name.
+    Iterating rows or triples to the end releases what the answer holds; `close` does so for one left
+    half-read (a no-op for an answer held in memory)."""
 
-    def __init__(self, raw: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> None:
+    @property
+    def kind(self) -> Kind["select", "ask", "graph"]: ...
+
+    @property
+    def variables(self) -> list[str]: ...
+
+    @property
+    def boolean(self) -> bool: ...
+
+    def rows(self) -> Iterator[Row]: ...
+
+    def triples(self) -> Iterator[Triple]: ...
+
+    def written_triples(self, fmt: str, limit: int, prefixes: Mapping[str, str]) -> WrittenTriples | None:
+        """The triples written by pyoxigraph itself, when it writes `fmt` in batches; None otherwise."""
+        ...
+
+    def serialize(self, fmt: str) -> bytes:
+        """The whole result in a format named in SOLUTION_FORMATS or GRAPH_FORMATS."""
+        ...
+
+    def close(self) -> None: ...
+
+
+Raw = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | Iterator[ox.Triple]
+
+
+class OxigraphResult:
+    """A `QueryResult` over pyoxigraph's answer: solutions, a boolean, or triples (pyoxigraph's own, or any
+    iterator of them, such as a parsed response). `errors` wraps each step that reads the answer, to turn
+    a reader's failure into the store interface's errors; `on_close` lets go of its source."""
+
+    def __init__(
+        self,
+        raw: Raw,
+        errors: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext,
+        on_close: Callable[[], None] = lambda: None,
+    ) -> None:
         self._raw = raw
+        self._errors = errors
+        self._on_close = on_close
         self.kind: Kind["select", "ask", "graph"]
         if isinstance(raw, ox.QuerySolutions):
             self.kind = "select"
@@ -115,12 +166,21 @@ class QueryResult:
     def boolean(self) -> bool:
         return bool(self._raw)
 
+    def _read(self, items: Iterable[Item]) -> Iterator[Item]:
+        with self._errors():
+            yield from items
+
+    def _graph(self) -> Iterable[ox.Triple]:
+        if isinstance(self._raw, ox.QuerySolutions | ox.QueryBoolean):
+            raise TypeError(f"a {self.kind} result has no triples")
+        return self._raw
+
     def rows(self) -> Iterator[Row]:
         if not isinstance(self._raw, ox.QuerySolutions):
             raise TypeError(f"a {self.kind} result has no rows")
         names = self.variables
         seen: dict[object, Term] = {}  # a term met before in this result is not converted again
-        for solution in self._raw:
+        for solution in self._read(self._raw):
             row: Row = {}
             for name, value in zip(names, solution, strict=True):
                 if value is not None:
@@ -133,25 +193,28 @@ class QueryResult:
             yield row
 
     def triples(self) -> Iterator[Triple]:
-        if not isinstance(self._raw, ox.QueryTriples):
-            raise TypeError(f"a {self.kind} result has no triples")
-        for t in self._raw:
+        for t in self._read(self._graph()):
             yield to_triple(t)
 
     def written_triples(self, fmt: str, limit: int, prefixes: Mapping[str, str]) -> WrittenTriples | None:
         """The triples written by pyoxigraph itself (many times faster than our writers), when it writes
         `fmt` in a form that can be cut into batches; None for other formats."""
-        if not isinstance(self._raw, ox.QueryTriples):
-            raise TypeError(f"a {self.kind} result has no triples")
+        triples = self._graph()
         if fmt not in BATCHED_GRAPH_FORMATS:
             return None
-        return WrittenTriples(self._raw, GRAPH_FORMATS[fmt], limit, dict(prefixes))
+        return WrittenTriples(self._read(triples), GRAPH_FORMATS[fmt], limit, dict(prefixes))
 
     def serialize(self, fmt: str) -> bytes:
         """The whole result in a format named in SOLUTION_FORMATS or GRAPH_FORMATS."""
         out = io.BytesIO()
-        if isinstance(self._raw, ox.QueryTriples):
-            self._raw.serialize(out, GRAPH_FORMATS[fmt])
-        else:
-            self._raw.serialize(out, SOLUTION_FORMATS[fmt])
+        with self._errors():
+            if isinstance(self._raw, ox.QuerySolutions | ox.QueryBoolean):
+                self._raw.serialize(out, SOLUTION_FORMATS[fmt])
+            elif isinstance(self._raw, ox.QueryTriples):
+                self._raw.serialize(out, GRAPH_FORMATS[fmt])
+            else:
+                ox.serialize(self._raw, out, GRAPH_FORMATS[fmt])
         return out.getvalue()
+
+    def close(self) -> None:
+        self._on_close()

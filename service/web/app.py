@@ -9,7 +9,8 @@ from werkzeug.exceptions import HTTPException
 
 from service.build import builder
 from service.config import Settings
-from service.store import Store
+from service.store import RemoteStore, Store
+from service.store.dialect import DIALECTS
 from service.web import context, errors, home, observability, sparql, urls
 from service.web.context import EXTENSION, AppState
 from service.web.pages import routes as pages
@@ -28,7 +29,8 @@ def create_app(
 
     `store` is the store to serve and `manifest` its build's manifest; `built` the folder of that build
     (its catalogue and validation report, and the quads an engine of the app's own loads), if it has one.
-    Without a store, the app serves the build for the current inputs (`builder.open_built`). `engine` is the
+    Without a store, the app serves the backend of `settings.backend_url` (a `RemoteStore`: no build
+    needed), else the build for the current inputs (`builder.open_built`). `engine` is the
     socket folder of a query engine started by the server (without one, the app starts its own for a
     build's store)."""
     app_state = _app_state(settings.validated(), store, manifest, engine, built)
@@ -58,6 +60,11 @@ def _app_state(
 ) -> AppState:
     if store is not None:  # in hand: nothing to look up
         return AppState(settings, store, manifest or {}, engine=engine, built=built)
+    if settings.backend_url is not None:  # no build: what it would hold is computed through the store
+        remote = RemoteStore(
+            settings.backend_url, DIALECTS[settings.backend_dialect], graphs=settings.backend_graphs
+        )
+        return AppState(settings, remote, builder.describe_backend(remote))
     # Settings alone: each gunicorn worker (after the fork), `wsgi_app` and Flask's reloader open their own
     # read-only view. The server names the store in its settings, so that no worker hashes the inputs.
     opened = builder.open_built(settings)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, render_template
 
-from service.store import StoreUnavailableError
+from service.store import RemoteStore, StoreUnavailableError
 from service.web import context
 from service.web.pages.args import day_arg
 from service.web.pages.listings import landscape
@@ -39,8 +39,11 @@ def index() -> str:
 
 @blueprint.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    """200 only when the store's folder is there and the store answers a query; else 503 with a reason."""
+    """200 only when the store's folder is there (or its backend is reachable) and the store answers a
+    query; else 503 with a reason."""
     app_state = context.state()
+    backend = app_state.store.endpoint if isinstance(app_state.store, RemoteStore) else None
+    where = {"backend": backend} if backend else {}
     reason = None
     if app_state.store_path is not None and not app_state.store_path.is_dir():
         # Open files keep answering for a while after the folder is deleted; the next restart rebuilds.
@@ -48,12 +51,14 @@ def healthz() -> tuple[Response, int]:
     else:
         try:
             if not app_state.store.ping():
-                reason = "the store does not answer"
+                reason = (
+                    f"the backend at {backend} does not answer" if backend else "the store does not answer"
+                )
         except StoreUnavailableError:
             reason = "the store cannot be read"
     if reason is None:
-        return jsonify(status="ok", version=app_state.data_version), 200
-    return jsonify(status="unavailable", reason=reason), 503
+        return jsonify(status="ok", version=app_state.data_version, **where), 200
+    return jsonify(status="unavailable", reason=reason, **where), 503
 
 
 @blueprint.get("/openapi.json")

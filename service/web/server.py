@@ -69,7 +69,7 @@ def serve(settings: Settings, dev: bool = False) -> None:
     if dev:
         create_app(settings).run(host=settings.host, port=settings.port, debug=False, use_reloader=True)
         return
-    store = builder.current_store(settings)
+    store = builder.current_store(settings) if settings.backend_url is None else None
     if store is not None:  # every worker serves this one, without hashing the inputs again to find it
         settings = settings.with_overrides(store_path=store)
     engine = Engine.for_settings(store, settings) if store is not None else None

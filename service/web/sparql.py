@@ -37,8 +37,10 @@ from service.query.job import (
     RefusedQueryError,
     UnacceptableFormatError,
 )
+from service.query.remote import RemoteRunner
 from service.query.result_cache import KeptAnswer, ResultCache
 from service.query.runner import Governor, InProcessRunner, QueryRunner
+from service.store import RemoteStore
 from service.web import conneg, context, errors, service_description, urls
 from service.web.answers import AnswerBody
 
@@ -360,10 +362,17 @@ def query_editor() -> str:
 
 
 def make_sparql_state(app: Flask, app_state: context.AppState) -> SparqlState:
-    """This process's query runner: the governor over the server's query engine, else over an engine of
-    its own for the built store (stopped with `app`); else (a store in hand, with no build an engine
-    could open) the in-process runner, which has no timeout."""
+    """This process's query runner: over a remote store, the remote runner (its server runs the queries);
+    else the governor over the server's query engine, or over an engine of its own for the built store
+    (stopped with `app`); else (a store in hand, with no build an engine could open) the in-process
+    runner, which has no timeout."""
     settings = app_state.settings
+    kept = settings.result_cache_mb * 1024 * 1024
+    results = ResultCache(kept) if kept else None
+    if isinstance(app_state.store, RemoteStore):
+        slots = settings.query_slots_per_worker
+        remote = RemoteRunner(app_state.store, slots, settings.query_timeout, settings.query_queue_seconds)
+        return SparqlState(remote, results, _graph_counts_of(app_state))
     engine = app_state.engine
     if engine is None and app_state.built is not None:
         own = Engine.for_settings(app_state.built, settings)
@@ -377,8 +386,7 @@ def make_sparql_state(app: Flask, app_state: context.AppState) -> SparqlState:
         governor = InProcessRunner(
             app_state.store, settings.max_concurrent_queries, settings.query_queue_seconds
         )
-    kept = settings.result_cache_mb * 1024 * 1024
-    return SparqlState(governor, ResultCache(kept) if kept else None, _graph_counts_of(app_state))
+    return SparqlState(governor, results, _graph_counts_of(app_state))
 
 
 def _graph_counts_of(app_state: context.AppState) -> dict[str, int]:

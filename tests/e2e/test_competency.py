@@ -21,7 +21,9 @@ from typing import Any
 import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
+from tests.engines.oxigraph_server import backend_args
 from tests.live import LiveServer, live_server
+from tests.remote_fixtures import RealBackend
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "competency-questions.md"
@@ -146,10 +148,17 @@ pytestmark = pytest.mark.e2e
 QUESTIONS = questions(DOC.read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    log = tmp_path_factory.mktemp("competency") / "server.log"
-    with live_server(server_env(), ["--workers", "2"], timeout=600, log=log) as running:
+@pytest.fixture(scope="module", params=["embedded", "oxigraph-server"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The real data's server, and the same over a real Oxigraph server: the same answers from both."""
+    folder = tmp_path_factory.mktemp("competency")
+    if request.param == "oxigraph-server":  # `nhskg serve --backend-url`, the README's commands
+        backend: RealBackend = request.getfixturevalue("real_backend")
+        args = ["--workers", "2", *backend_args(backend.server)]
+        with live_server(server_env(), args, timeout=600, log=folder / "server.log") as running:
+            yield running
+        return
+    with live_server(server_env(), ["--workers", "2"], timeout=600, log=folder / "server.log") as running:
         yield running
 
 

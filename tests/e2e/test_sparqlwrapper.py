@@ -35,48 +35,48 @@ def _codes(values: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("method", ["GET", POST])
-def test_select_json(sparql_server: LiveServer, method: str) -> None:
-    data = wrapper(sparql_server, SELECT, JSON, method).queryAndConvert()
+def test_select_json(protocol_server: LiveServer, method: str) -> None:
+    data = wrapper(protocol_server, SELECT, JSON, method).queryAndConvert()
     assert _codes([b["s"]["value"] for b in data["results"]["bindings"]]) == CODES  # type: ignore[index]
 
 
-def test_select_xml(sparql_server: LiveServer) -> None:
-    document = wrapper(sparql_server, SELECT, XML).query().response.read()
+def test_select_xml(protocol_server: LiveServer) -> None:
+    document = wrapper(protocol_server, SELECT, XML).query().response.read()
     uris = [e.text or "" for e in ET.fromstring(document).iter("{http://www.w3.org/2005/sparql-results#}uri")]  # noqa: S314
     assert _codes(uris) == CODES
 
 
 @pytest.mark.parametrize(("fmt", "delimiter"), [(CSV, ","), (TSV, "\t")])
-def test_select_csv_tsv(sparql_server: LiveServer, fmt: str, delimiter: str) -> None:
-    text = wrapper(sparql_server, SELECT, fmt).query().response.read().decode()
+def test_select_csv_tsv(protocol_server: LiveServer, fmt: str, delimiter: str) -> None:
+    text = wrapper(protocol_server, SELECT, fmt).query().response.read().decode()
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     assert rows[0] in (["s"], ["?s"])
     assert _codes([r[0].strip("<>") for r in rows[1:]]) == CODES
 
 
-def test_ask(sparql_server: LiveServer) -> None:
-    data = wrapper(sparql_server, f"ASK {{ ?s a <{CCG}> }}", JSON).queryAndConvert()
+def test_ask(protocol_server: LiveServer) -> None:
+    data = wrapper(protocol_server, f"ASK {{ ?s a <{CCG}> }}", JSON).queryAndConvert()
     assert data == {"head": {}, "boolean": True}
 
 
 @pytest.mark.parametrize(
     ("fmt", "rdflib_format"), [(TURTLE, "turtle"), (N3, "turtle"), (RDFXML, "xml"), (JSONLD, "json-ld")]
 )
-def test_construct_in_every_rdf_format(sparql_server: LiveServer, fmt: str, rdflib_format: str) -> None:
-    body = wrapper(sparql_server, CONSTRUCT, fmt).query().response.read()
+def test_construct_in_every_rdf_format(protocol_server: LiveServer, fmt: str, rdflib_format: str) -> None:
+    body = wrapper(protocol_server, CONSTRUCT, fmt).query().response.read()
     graph = parse_rdf(body, rdflib_format)
     assert _codes([str(s) for s in graph.subjects(RDF.type, URIRef(CCG))]) == CODES
 
 
-def test_describe(sparql_server: LiveServer) -> None:
+def test_describe(protocol_server: LiveServer) -> None:
     iri = "https://w3id.org/nhs-commissioning/id/ccg/00K"
-    body = wrapper(sparql_server, f"DESCRIBE <{iri}>", TURTLE).query().response.read()
+    body = wrapper(protocol_server, f"DESCRIBE <{iri}>", TURTLE).query().response.read()
     graph = parse_rdf(body, "turtle")
     assert (URIRef(iri), RDF.type, URIRef(CCG)) in graph
 
 
-def test_service_description_through_sparqlwrapper_headers(sparql_server: LiveServer) -> None:
-    sparql = SPARQLWrapper(sparql_server.sparql)
+def test_service_description_through_sparqlwrapper_headers(protocol_server: LiveServer) -> None:
+    sparql = SPARQLWrapper(protocol_server.sparql)
     sparql.setQuery(SELECT)
     sparql.setReturnFormat(JSON)
     assert json.loads(sparql.query().response.read())["head"]["vars"] == ["s"]

@@ -3,7 +3,8 @@
 Each test is parametrised by its IRI in the W3C manifest (tests/w3c/, parsed with rdflib). The endpoint is
 read-only, so the update tests are run as "an update is refused with a 4xx and changes nothing": the update
 request must get a 4xx and any follow-up ASK that checks the update's effect must answer false. That is the
-only adaptation; no test is skipped or marked xfail.
+only adaptation; no test is skipped or marked xfail. Every test runs twice (`protocol_server`): over the
+embedded store, and with `nhskg serve --backend-url` over a real Oxigraph server holding the same build.
 """
 
 from __future__ import annotations
@@ -144,18 +145,18 @@ def check_response(request: Request, status: int, content_type: str, body: bytes
 
 
 @pytest.mark.parametrize(("name", "requests"), protocol_tests(), ids=[t[0] for t in protocol_tests()])
-def test_protocol(sparql_server: LiveServer, name: str, requests: list[Request]) -> None:
+def test_protocol(protocol_server: LiveServer, name: str, requests: list[Request]) -> None:
     if name.startswith("update_"):
         update, *checks = requests
-        status, _, body = send(sparql_server, update)
+        status, _, body = send(protocol_server, update)
         assert 400 <= status < 500, body
         for check in checks:
-            status, content_type, body = send(sparql_server, check)
+            status, content_type, body = send(protocol_server, check)
             assert status == 200
             assert _boolean(content_type.split(";")[0], body) is False, "a refused update changed something"
         return
     for request in requests:
-        check_response(request, *send(sparql_server, request))
+        check_response(request, *send(protocol_server, request))
 
 
 # --- service description --------------------------------------------------------------------------------
@@ -169,12 +170,12 @@ def _description(server: LiveServer) -> Graph:
 
 
 @pytest.mark.parametrize("name", [str(t).rsplit("#", 1)[-1] for t in _manifest("service-description")[1]])
-def test_service_description(sparql_server: LiveServer, name: str) -> None:
-    g = _description(sparql_server)
+def test_service_description(protocol_server: LiveServer, name: str) -> None:
+    g = _description(protocol_server)
     service = g.value(predicate=RDF.type, object=SD.Service)
     assert service is not None
     if name == "has-endpoint-triple":
-        assert (service, SD.endpoint, URIRef(sparql_server.sparql)) in g
+        assert (service, SD.endpoint, URIRef(protocol_server.sparql)) in g
     if name == "conforms-to-schema":
         assert (service, SD.supportedLanguage, SD.SPARQL11Query) in g
         dataset = g.value(service, SD.defaultDataset)
@@ -262,12 +263,12 @@ ACCEPT = {".srj": "application/sparql-results+json", ".csv": "text/csv", ".tsv":
 
 @pytest.mark.parametrize(("name", "folder", "query", "result", "graph"), result_tests(), ids=lambda v: str(v))
 def test_result_format(
-    sparql_server: LiveServer, name: str, folder: str, query: Path, result: Path, graph: str
+    protocol_server: LiveServer, name: str, folder: str, query: Path, result: Path, graph: str
 ) -> None:
     params = urllib.parse.urlencode({"query": query.read_text(), "default-graph-uri": graph})
     headers = {"Accept": ACCEPT[result.suffix]}
     request = Request("GET", f"/sparql?{params}", headers, None, frozenset("2"), None, None)
-    status, content_type, body = send(sparql_server, request)
+    status, content_type, body = send(protocol_server, request)
     assert status == 200, body
     assert content_type.split(";")[0] == ACCEPT[result.suffix]
     parse = PARSERS[result.suffix]

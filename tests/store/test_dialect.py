@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.store.dialect import DIALECTS, STANDARD
+from service.store.dialect import DIALECTS, OXIGRAPH, STANDARD
 
 
 def test_the_standard_dialect_names_each_default_graph_and_sends_no_timeout_of_its_own() -> None:
@@ -18,3 +18,11 @@ def test_the_standard_dialect_takes_a_whole_answer_from_the_status_code_alone() 
 def test_dialects_are_found_by_the_name_they_give() -> None:
     assert all(dialect.name == name for name, dialect in DIALECTS.items())
     assert DIALECTS["standard"] is STANDARD
+
+
+def test_the_oxigraph_dialect_is_the_standard_one_with_the_servers_union_of_its_graphs() -> None:
+    graphs = ["https://w3id.org/nhs-commissioning/graph/a"]
+    assert OXIGRAPH.query_params(graphs, timeout=5.0) == STANDARD.query_params(graphs, timeout=5.0)
+    assert OXIGRAPH.union_params() == [("union-default-graph", "true")]
+    assert not hasattr(STANDARD, "union_params")
+    assert DIALECTS["oxigraph"] is OXIGRAPH

@@ -1,5 +1,5 @@
 """The store interface (service/store/interface.py): every implementation offers each method of `Store`
-with the same parameters, and raises the interface's errors. Issue 17's remote store joins IMPLEMENTATIONS."""
+with the same parameters, and raises the interface's errors (the remote one's: tests/store/test_remote.py)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from service import iris
-from service.store import OxigraphStore
+from service.store import OxigraphStore, RemoteStore
 from service.store.interface import QuerySyntaxError, RdfSyntaxError, Store, StoreUnavailableError
 
 SERVICE = Path(__file__).parents[2] / "service"
-IMPLEMENTATIONS = [OxigraphStore]
+IMPLEMENTATIONS = [OxigraphStore, RemoteStore]
 METHODS = sorted(
     name for name, _ in inspect.getmembers(Store, inspect.isfunction) if not name.startswith("_")
 )
