@@ -56,6 +56,10 @@ def test_an_answer_without_the_anytime_state_is_whole(headers: dict[str, str]) -
     assert VIRTUOSO.answer_error(200, headers) is None
 
 
+def test_virtuosos_own_union_is_never_asked_for_as_it_holds_its_system_graphs() -> None:
+    assert VIRTUOSO.union_params() is None
+
+
 def test_our_graphs_are_those_under_our_graph_namespace() -> None:
     found = ["http://www.openlinksw.com/schemas/virtrdf#", iris.graph("pcts"), iris.graph("inferred")]
     assert our_graphs(found) == [iris.graph("inferred"), iris.graph("pcts")]
