@@ -7,7 +7,7 @@ import json
 import re
 import time
 import urllib.parse
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from urllib.parse import quote
 
 import pytest
@@ -29,20 +29,42 @@ def query_processes(server: LiveServer) -> set[int]:
     return {pid for worker in workers for pid in descendants(worker)}
 
 
-def test_pages_answer_promptly_while_slow_queries_hold_every_slot(sparql_server: LiveServer) -> None:
-    assert get(sparql_server, QUICK)[0] == 200
+def _slots_full(server: LiveServer, slow: list[Future[tuple[int, dict[str, str], str]]]) -> bool:
+    """Wait until one more query is refused as busy (503 with Retry-After): the event that says every
+    slot is held. False if the slow queries ended first."""
+    while not any(f.done() for f in slow):
+        status, headers, _ = get(server, QUICK)
+        if status == 503 and "Retry-After" in headers:
+            return True
+    return False
+
+
+def _pages_answered_while_slots_full(server: LiveServer) -> bool | None:
+    """One round: every slot taken by a slow query, then every page asked for once. True if each page was
+    answered before any slow query ended (its slot still held); None if the round proves nothing (the slow
+    queries ended before the slots were seen full, on a very busy machine)."""
     with ThreadPoolExecutor(LIVE_MAX_CONCURRENT) as pool:
-        slow = [pool.submit(get, sparql_server, SLOW) for _ in range(LIVE_MAX_CONCURRENT)]
-        time.sleep(0.3)
-        worst = 0.0
-        while not all(f.done() for f in slow):
-            for page in PAGES:
-                started = time.monotonic()
-                status, _, _ = raw_get(sparql_server.url, page)
-                worst = max(worst, time.monotonic() - started)
-                assert status == 200, page
+        slow = [pool.submit(get, server, SLOW) for _ in range(LIVE_MAX_CONCURRENT)]
+        if not _slots_full(server, slow):
+            return None
+        for page in PAGES:
+            status, _, _ = raw_get(server.url, page)
+            assert status == 200, page
+        in_time = not any(f.done() for f in slow)
         assert [f.result()[0] for f in slow] == [503] * LIVE_MAX_CONCURRENT
-    assert worst < 1.0, f"a page took {worst:.2f} s while the query slots were full"
+    return in_time
+
+
+def test_pages_answer_while_slow_queries_hold_every_slot(sparql_server: LiveServer) -> None:
+    """Pages never wait for a query slot. Told by the order of events, not by a time: each page is answered
+    while the slow queries still hold every slot. A server whose pages queued behind the queries would
+    answer them only once a slot was freed, in every round; a busy machine may make one round inconclusive
+    (a page slower than the queries' 2 s limit), so a few rounds are allowed."""
+    assert get(sparql_server, QUICK)[0] == 200
+    rounds: list[bool | None] = []
+    while len(rounds) < 5 and True not in rounds:
+        rounds.append(_pages_answered_while_slots_full(sparql_server))
+    assert True in rounds, f"no round answered every page while the slots were full: {rounds}"
 
 
 def test_a_stopped_query_stops_burning_cpu(sparql_server: LiveServer) -> None:
