@@ -67,3 +67,27 @@ class Store(Protocol):
     def triple_counts(self) -> dict[str, int]: ...
 
     def ping(self) -> bool: ...
+
+
+class Shortcuts:
+    """`select`, `ask` and `construct` as every store has them: one query, its answer taken whole. A store
+    implements `query` and inherits these."""
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        bindings: Bindings | None = None,
+    ) -> QueryResult:
+        raise NotImplementedError
+
+    def select(self, sparql: str, bindings: Bindings | None = None) -> list[Row]:
+        return list(self.query(sparql, bindings=bindings).rows())
+
+    def ask(self, sparql: str, bindings: Bindings | None = None) -> bool:
+        return self.query(sparql, bindings=bindings).boolean
+
+    def construct(self, sparql: str, bindings: Bindings | None = None) -> list[Triple]:
+        return list(self.query(sparql, bindings=bindings).triples())

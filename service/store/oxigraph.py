@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from service.store.interface import QuerySyntaxError, RdfSyntaxError, StoreUnavailableError
+from service.store.interface import QuerySyntaxError, RdfSyntaxError, Shortcuts, StoreUnavailableError
 from service.store.results import OxigraphResult, QueryResult, to_node, to_triple
-from service.terms import Bindings, Row, Triple
+from service.terms import Bindings, Triple
 
 # An N-Triples line with a blank node: as subject, or as object (a literal never ends in `> _:x .`).
 _BLANK_NODE_LINE = re.compile(rb"^_:|> _:\S+ \.$")
@@ -69,7 +69,7 @@ def _group_start(sparql: str) -> int:
     raise ValueError("a query with bindings needs a WHERE clause")
 
 
-class OxigraphStore:
+class OxigraphStore(Shortcuts):
     """The embedded store. Queries see the union of the named graphs as their default graph."""
 
     def __init__(self, store: ox.Store) -> None:
@@ -204,15 +204,6 @@ class OxigraphStore:
             raise QuerySyntaxError(str(exc)) from exc
         except OSError as exc:
             raise StoreUnavailableError(str(exc)) from exc
-
-    def select(self, sparql: str, bindings: Bindings | None = None) -> list[Row]:
-        return list(self.query(sparql, bindings=bindings).rows())
-
-    def ask(self, sparql: str, bindings: Bindings | None = None) -> bool:
-        return self.query(sparql, bindings=bindings).boolean
-
-    def construct(self, sparql: str, bindings: Bindings | None = None) -> list[Triple]:
-        return list(self.query(sparql, bindings=bindings).triples())
 
     def describe(self, iri: str) -> list[Triple]:
         """Every triple about the IRI, in any named graph: outgoing first, then incoming."""

@@ -28,10 +28,10 @@ from urllib3.exceptions import HTTPError, ProtocolError, ReadTimeoutError
 
 from service import __version__, iris
 from service.store.dialect import STANDARD, Dialect, PartialAnswerError
-from service.store.interface import QuerySyntaxError, StoreTimeoutError, StoreUnavailableError
+from service.store.interface import QuerySyntaxError, Shortcuts, StoreTimeoutError, StoreUnavailableError
 from service.store.oxigraph import bind_values
 from service.store.results import OxigraphResult, QueryResult, to_node
-from service.terms import IRI, Bindings, Row, Triple
+from service.terms import IRI, Bindings, Triple
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 120.0  # the store's own queries (pages, catalogue); user queries have their time limit
@@ -106,7 +106,7 @@ class _Body(io.RawIOBase):
         return n
 
 
-class RemoteStore:
+class RemoteStore(Shortcuts):
     """A SPARQL 1.1 Protocol endpoint (its query URL) as a `Store`. `graphs` are named graphs outside
     `iris.GRAPH` that belong to the dataset too (the W3C test graphs, say). A store made by `limited`
     shares the pool and gives each query a time limit: passed to the server through the dialect, and
@@ -294,15 +294,6 @@ class RemoteStore:
         if bindings:
             sparql = bind_values(sparql, bindings)
         return self._ask(sparql, self._dataset(default_graphs, named_graphs), deadline)
-
-    def select(self, sparql: str, bindings: Bindings | None = None) -> list[Row]:
-        return list(self.query(sparql, bindings=bindings).rows())
-
-    def ask(self, sparql: str, bindings: Bindings | None = None) -> bool:
-        return self.query(sparql, bindings=bindings).boolean
-
-    def construct(self, sparql: str, bindings: Bindings | None = None) -> list[Triple]:
-        return list(self.query(sparql, bindings=bindings).triples())
 
     def describe(self, iri: str) -> list[Triple]:
         """Every triple about the IRI, in any of our named graphs: outgoing first, then incoming."""
