@@ -23,6 +23,11 @@ from typing import Protocol
 
 from service import iris
 
+# The named graphs of a server's dataset. SPARQL matches an empty pattern once in every named graph; Virtuoso
+# matches it in none, so it is asked for the graphs that hold a triple (an empty graph is no graph to it).
+NAMED_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+NAMED_GRAPHS_WITH_TRIPLES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+
 
 class PartialAnswerError(RuntimeError):
     """The backend answered, but only part of the answer (it stopped at its own time limit)."""
@@ -32,6 +37,11 @@ class Dialect(Protocol):
     @property
     def name(self) -> str:
         """What `--backend-dialect` calls it."""
+        ...
+
+    @property
+    def named_graphs_query(self) -> str:
+        """A SELECT of `?g`, each named graph on the server."""
         ...
 
     def query_params(self, default_graphs: Sequence[str], timeout: float | None) -> list[tuple[str, str]]:
@@ -54,6 +64,7 @@ class StandardDialect:
     """The SPARQL 1.1 Protocol: `default-graph-uri` per graph; no per-query timeout (the server's own)."""
 
     name: str = "standard"
+    named_graphs_query: str = NAMED_GRAPHS
 
     def query_params(self, default_graphs: Sequence[str], timeout: float | None) -> list[tuple[str, str]]:
         return [("default-graph-uri", g) for g in default_graphs]
@@ -83,9 +94,11 @@ class VirtuosoDialect:
     graphs is named with `default-graph-uri`; its `timeout` parameter is in milliseconds; and at that
     timeout it answers 200 with the rows found so far ("anytime" queries), saying so only in the header
     `X-SQL-State: S1TAT`; and it cuts any answer at its ResultSetMaxRows (10,000 in its sample virtuoso.ini),
-    saying so only in `X-SPARQL-MaxRows`. Both headers become `PartialAnswerError`."""
+    saying so only in `X-SPARQL-MaxRows`. Both headers become `PartialAnswerError`. `GRAPH ?g { }` matches
+    no graph on it, so its graphs are those holding a triple."""
 
     name: str = "virtuoso"
+    named_graphs_query: str = NAMED_GRAPHS_WITH_TRIPLES
     partial_state: str = "S1TAT"
 
     def query_params(self, default_graphs: Sequence[str], timeout: float | None) -> list[tuple[str, str]]:
