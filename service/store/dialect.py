@@ -16,10 +16,12 @@ no parameter can avoid are listed in docs/backends.md.
 
 from __future__ import annotations
 
+import io
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from service import iris
 
@@ -58,6 +60,10 @@ class Dialect(Protocol):
         server has its own (faster than naming each graph); None where it has not."""
         ...
 
+    def solutions(self, media: str, body: BinaryIO) -> BinaryIO:
+        """The body of a SELECT or ASK answer in `media`, as a standard parser can read it."""
+        ...
+
 
 @dataclass(frozen=True)
 class StandardDialect:
@@ -74,6 +80,9 @@ class StandardDialect:
 
     def union_params(self) -> list[tuple[str, str]] | None:
         return None
+
+    def solutions(self, media: str, body: BinaryIO) -> BinaryIO:
+        return body
 
 
 def our_graphs(graphs: Iterable[str]) -> list[str]:
@@ -121,6 +130,41 @@ class VirtuosoDialect:
 
     def union_params(self) -> list[tuple[str, str]] | None:
         return None  # its own default graph is every graph, its system graphs included
+
+    def solutions(self, media: str, body: BinaryIO) -> BinaryIO:
+        """Its JSON results name a blank node `nodeID://b10001`, which is no blank node label (the
+        parser refuses the whole answer): the prefix is dropped, `b10001`, one label for one node."""
+        if media not in ("application/sparql-results+json", "application/json"):
+            return body
+        return io.BufferedReader(_VirtuosoBlankNodes(body))
+
+
+class _VirtuosoBlankNodes(io.RawIOBase):
+    """Virtuoso's JSON results with `"type": "bnode", "value": "nodeID://` read as `... "value": "`. Text
+    is passed on up to its last `}`: a label's prefix holds none, so none is cut in two."""
+
+    LABEL = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
+
+    def __init__(self, body: BinaryIO) -> None:
+        self._body = body
+        self._held = b""
+        self._ready = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while not self._ready:
+            chunk = self._body.read(len(buffer))
+            text = self._held + chunk
+            cut = len(text) if not chunk else text.rfind(b"}") + 1
+            self._ready, self._held = self.LABEL.sub(rb"\1", text[:cut]), text[cut:]
+            if not chunk:
+                break
+        n = min(len(buffer), len(self._ready))
+        buffer[:n] = self._ready[:n]
+        self._ready = self._ready[n:]
+        return n
 
 
 @dataclass(frozen=True)

@@ -245,7 +245,7 @@ class RemoteStore(Shortcuts):
 
         if media in SOLUTION_MEDIA:
             with self._reading(response, to_the_end=False):
-                raw = ox.parse_query_results(stream, SOLUTION_MEDIA[media])
+                raw = ox.parse_query_results(self.dialect.solutions(media, stream), SOLUTION_MEDIA[media])
             if isinstance(raw, ox.QueryBoolean):
                 with reading():  # read whole already: the connection goes back to the pool
                     return OxigraphResult(raw)

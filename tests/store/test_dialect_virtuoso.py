@@ -4,9 +4,11 @@ over plain HTTP, as the remote store will send them."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from service import iris
@@ -141,3 +143,31 @@ def test_the_dialects_graph_query_finds_our_graphs(virtuoso_server: LoadedVirtuo
 def test_an_empty_pattern_in_graph_matches_every_named_graph(virtuoso_server: LoadedVirtuoso) -> None:
     found = _found(post_query(virtuoso_server.sparql, STANDARD.named_graphs_query))
     assert set(virtuoso_server.graphs) <= found
+
+
+class _Trickle(io.RawIOBase):
+    """A body that arrives `size` bytes at a time, as a socket may give it."""
+
+    def __init__(self, data: bytes, size: int) -> None:
+        self._data, self._size = io.BytesIO(data), size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        chunk = self._data.read(min(self._size, len(buffer)))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+@pytest.mark.parametrize("size", [1, 7, 100_000])
+def test_virtuosos_blank_node_labels_are_read_as_labels_whatever_the_chunks(size: int) -> None:
+    row = b'{ "o": { "type": "bnode", "value": "nodeID://b%d" }, '
+    row += b'"l": { "type": "literal", "value": "nodeID://x" }}'
+    rows = b",".join(row % i for i in range(300))
+    body = b'{ "head": { "vars": ["o", "l"] }, "results": { "bindings": [' + rows + b"] } }"
+    media = "application/sparql-results+json"
+    stream = io.BufferedReader(_Trickle(body, size), 16)
+    answer = ox.parse_query_results(VIRTUOSO.solutions(media, stream), ox.QueryResultsFormat.JSON)
+    got = [(row["o"], row["l"]) for row in answer]  # type: ignore[union-attr]
+    assert got == [(ox.BlankNode(f"b{i}"), ox.Literal("nodeID://x")) for i in range(300)]
