@@ -1,5 +1,6 @@
 """The pages' fixture graph (tests/data/pages) in an app: the `app` and `client` fixtures of every test
-module that does not define its own (conftest imports them)."""
+module that does not define its own (conftest imports them), over the embedded store and over each real
+engine holding the same quads (Oxigraph server, Virtuoso)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from service.config import Settings
 from service.store import OxigraphStore
 from service.web.app import create_app
 from tests.engines.oxigraph_server import OxigraphServer, oxigraph_server
+from tests.virtuoso_fixtures import LoadedVirtuoso
 
 FIXTURES = Path(__file__).parent / "data" / "pages"
 
@@ -27,23 +29,38 @@ def fixture_store() -> OxigraphStore:
 
 
 @pytest.fixture(scope="session")
-def pages_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
-    """A real Oxigraph server holding the same quads as `fixture_store`."""
-    folder = tmp_path_factory.mktemp("pages-backend")
+def pages_quads(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The quads of `fixture_store` as N-Quads, the file each real engine loads."""
+    folder = tmp_path_factory.mktemp("pages-quads")
     fixture_store().save_to(folder / "embedded", folder / "pages.nq")
-    with oxigraph_server(folder / "pages.nq", folder) as server:
+    return folder / "pages.nq"
+
+
+@pytest.fixture(scope="session")
+def pages_backend(pages_quads: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """A real Oxigraph server holding the same quads as `fixture_store`."""
+    with oxigraph_server(pages_quads, tmp_path_factory.mktemp("pages-backend")) as server:
         yield server
 
 
-@pytest.fixture(scope="module", params=["embedded", "oxigraph-server"])
+def backend_settings(request: pytest.FixtureRequest, engine: str) -> Settings:
+    """Settings over the real engine `engine` holding the pages' quads, as `nhskg serve --backend-url URL
+    --backend-dialect NAME` makes them."""
+    if engine == "virtuoso":
+        loaded: LoadedVirtuoso = request.getfixturevalue("pages_virtuoso")
+        return Settings(backend_url=loaded.sparql, backend_dialect="virtuoso")
+    server: OxigraphServer = request.getfixturevalue("pages_backend")
+    return Settings(backend_url=server.query_url, backend_dialect="oxigraph")
+
+
+@pytest.fixture(scope="module", params=["embedded", "oxigraph-server", "virtuoso"])
 def app(request: pytest.FixtureRequest) -> Iterator[Flask]:
-    """The pages over the fixture store in hand, and over a real Oxigraph server holding the same quads
-    (`backend_url`, as `nhskg serve --backend-url` makes it): every page test runs on both."""
+    """The pages over the fixture store in hand, and over each real engine holding the same quads
+    (`backend_url`): every page test runs on the three."""
     if request.param == "embedded":
         yield create_app(Settings(), store=fixture_store())
     else:
-        server: OxigraphServer = request.getfixturevalue("pages_backend")
-        yield create_app(Settings(backend_url=server.query_url, backend_dialect="oxigraph"))
+        yield create_app(backend_settings(request, request.param))
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Fixtures for the remote store: the fixture graphs (the pages', the SPARQL tests' and the inferred
 graph) in the embedded store and, as the same quads, in a real Oxigraph server, once per session; and the
-real data's build in a real Oxigraph server (`real_backend`, for the e2e suites)."""
+real data's build in a real Oxigraph server (`real_backend`) and in a real Virtuoso (`real_virtuoso`), for
+the e2e suites."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from service.build import builder, reasoning
 from service.store import OxigraphStore
 from tests import pages_fixtures, sparql_fixtures
 from tests.engines.oxigraph_server import OxigraphServer, oxigraph_server
+from tests.virtuoso_fixtures import LoadedVirtuoso, loaded_virtuoso
 
 # The W3C test graphs are not under iris.GRAPH: a remote store is told they are ours.
 W3C_GRAPHS = tuple(sparql_fixtures.W3C_GRAPHS)
@@ -74,3 +76,13 @@ def real_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealBacke
     built = builder.build(config.from_env(real_env())).path
     with oxigraph_server(built / builder.QUADS, tmp_path_factory.mktemp("real-backend")) as server:
         yield RealBackend(built, server)
+
+
+@pytest.fixture(scope="session")
+def real_virtuoso() -> Iterator[LoadedVirtuoso]:
+    """Virtuoso holding the real data's build (1.5 million quads: 25 s to load on a quiet machine, over a
+    minute on a busy one), once for the session."""
+    built = builder.build(config.from_env(real_env())).path
+    ours = OxigraphStore.open_read_only(built / builder.DB).graphs()
+    with loaded_virtuoso(built / builder.QUADS, tuple(g for g in ours if g.startswith(iris.GRAPH))) as server:
+        yield server

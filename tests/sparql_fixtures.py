@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,8 +25,10 @@ from service.config import Settings
 from service.query.engine import Engine
 from service.store import OxigraphStore
 from service.web.app import create_app
+from tests.engines import virtuoso
 from tests.engines.oxigraph_server import backend_args, oxigraph_server
 from tests.live import LiveServer, live_server
+from tests.virtuoso_fixtures import loaded_virtuoso
 
 HERE = Path(__file__).parent
 PROJECT = HERE / "data" / "project"
@@ -138,31 +141,64 @@ def sparql_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServ
         yield running
 
 
-@pytest.fixture(scope="session")
-def remote_sparql_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The same, over a real Oxigraph server holding the same build: `nhskg serve --backend-url`, with
-    nothing built by the server itself."""
-    root = tmp_path_factory.mktemp("remote-sparql") / "project"
+@contextmanager
+def _backend_args(engine: str, quads: Path, folder: Path, graphs: list[str]) -> Iterator[list[str]]:
+    """A real `engine` ("oxigraph-server" or "virtuoso") holding `quads`, for as long as the context
+    lasts, and `nhskg serve`'s flags to serve over it (`graphs`: its graphs outside ours that join ours)."""
+    if engine == "virtuoso":
+        with loaded_virtuoso(quads) as loaded:
+            yield virtuoso.backend_args(loaded.server, graphs)
+        return
+    with oxigraph_server(quads, folder) as server:
+        yield backend_args(server, graphs)
+
+
+@contextmanager
+def _served_over(engine: str, folder: Path) -> Iterator[LiveServer]:
+    """`sparql_server`'s project, built here and loaded into a real `engine`, served with
+    `nhskg serve --backend-url`: nothing built by the server itself."""
+    root = folder / "project"
     graphs, env = _live_project(root)
     settings = Settings(
         root=root, cache_dir=root / ".cache", validate_on_build=False, extra_graphs=tuple(graphs)
     )
     built = build.build(settings).path
-    with oxigraph_server(built / build.QUADS, root.parent / "oxigraph") as backend:
-        args = ["--workers", "1", *backend_args(backend, [iri for iri, _ in graphs])]
+    with _backend_args(engine, built / build.QUADS, folder / engine, [iri for iri, _ in graphs]) as args:
         with live_server(
-            {**env, "NHSKG_CACHE_DIR": str(root / "unused")}, args, log=root / "server.log"
+            {**env, "NHSKG_CACHE_DIR": str(root / "unused")},
+            ["--workers", "1", *args],
+            log=root / "server.log",
         ) as running:
             yield running
 
 
-@pytest.fixture(scope="session", params=["embedded", "oxigraph-server"])
+@pytest.fixture(scope="session")
+def remote_sparql_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The same, over a real Oxigraph server holding the same build."""
+    with _served_over("oxigraph-server", tmp_path_factory.mktemp("remote-sparql")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def virtuoso_sparql_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The same, over a real Virtuoso holding the same build (`--backend-dialect virtuoso`)."""
+    with _served_over("virtuoso", tmp_path_factory.mktemp("virtuoso-sparql")) as running:
+        yield running
+
+
+SERVERS = {
+    "embedded": "sparql_server",
+    "oxigraph-server": "remote_sparql_server",
+    "virtuoso": "virtuoso_sparql_server",
+}
+
+
+@pytest.fixture(scope="session", params=list(SERVERS))
 def protocol_server(request: pytest.FixtureRequest) -> LiveServer:
-    """`sparql_server`, and `remote_sparql_server` over Oxigraph server: the protocol suites run on both.
+    """`sparql_server`, and the same over each real engine: the protocol suites run on the three.
     (The governor's suites keep the embedded one: Oxigraph server goes on burning a core on a query it was
     told to stop, issue 17 section 3.)"""
-    name = "sparql_server" if request.param == "embedded" else "remote_sparql_server"
-    server: LiveServer = request.getfixturevalue(name)
+    server: LiveServer = request.getfixturevalue(SERVERS[request.param])
     return server
 
 

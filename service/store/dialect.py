@@ -16,12 +16,19 @@ no parameter can avoid are listed in docs/backends.md.
 
 from __future__ import annotations
 
+import io
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from service import iris
+
+# The named graphs of a server's dataset. SPARQL matches an empty pattern once in every named graph; Virtuoso
+# matches it in none, so it is asked for the graphs that hold a triple (an empty graph is no graph to it).
+NAMED_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+NAMED_GRAPHS_WITH_TRIPLES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 class PartialAnswerError(RuntimeError):
@@ -32,6 +39,11 @@ class Dialect(Protocol):
     @property
     def name(self) -> str:
         """What `--backend-dialect` calls it."""
+        ...
+
+    @property
+    def named_graphs_query(self) -> str:
+        """A SELECT of `?g`, each named graph on the server."""
         ...
 
     def query_params(self, default_graphs: Sequence[str], timeout: float | None) -> list[tuple[str, str]]:
@@ -48,12 +60,17 @@ class Dialect(Protocol):
         server has its own (faster than naming each graph); None where it has not."""
         ...
 
+    def solutions(self, media: str, body: BinaryIO) -> BinaryIO:
+        """The body of a SELECT or ASK answer in `media`, as a standard parser can read it."""
+        ...
+
 
 @dataclass(frozen=True)
 class StandardDialect:
     """The SPARQL 1.1 Protocol: `default-graph-uri` per graph; no per-query timeout (the server's own)."""
 
     name: str = "standard"
+    named_graphs_query: str = NAMED_GRAPHS
 
     def query_params(self, default_graphs: Sequence[str], timeout: float | None) -> list[tuple[str, str]]:
         return [("default-graph-uri", g) for g in default_graphs]
@@ -63,6 +80,9 @@ class StandardDialect:
 
     def union_params(self) -> list[tuple[str, str]] | None:
         return None
+
+    def solutions(self, media: str, body: BinaryIO) -> BinaryIO:
+        return body
 
 
 def our_graphs(graphs: Iterable[str]) -> list[str]:
@@ -83,9 +103,11 @@ class VirtuosoDialect:
     graphs is named with `default-graph-uri`; its `timeout` parameter is in milliseconds; and at that
     timeout it answers 200 with the rows found so far ("anytime" queries), saying so only in the header
     `X-SQL-State: S1TAT`; and it cuts any answer at its ResultSetMaxRows (10,000 in its sample virtuoso.ini),
-    saying so only in `X-SPARQL-MaxRows`. Both headers become `PartialAnswerError`."""
+    saying so only in `X-SPARQL-MaxRows`. Both headers become `PartialAnswerError`. `GRAPH ?g { }` matches
+    no graph on it, so its graphs are those holding a triple."""
 
     name: str = "virtuoso"
+    named_graphs_query: str = NAMED_GRAPHS_WITH_TRIPLES
     partial_state: str = "S1TAT"
 
     def query_params(self, default_graphs: Sequence[str], timeout: float | None) -> list[tuple[str, str]]:
@@ -108,6 +130,41 @@ class VirtuosoDialect:
 
     def union_params(self) -> list[tuple[str, str]] | None:
         return None  # its own default graph is every graph, its system graphs included
+
+    def solutions(self, media: str, body: BinaryIO) -> BinaryIO:
+        """Its JSON results name a blank node `nodeID://b10001`, which is no blank node label (the
+        parser refuses the whole answer): the prefix is dropped, `b10001`, one label for one node."""
+        if media not in ("application/sparql-results+json", "application/json"):
+            return body
+        return io.BufferedReader(_VirtuosoBlankNodes(body))
+
+
+class _VirtuosoBlankNodes(io.RawIOBase):
+    """Virtuoso's JSON results with `"type": "bnode", "value": "nodeID://` read as `... "value": "`. Text
+    is passed on up to its last `}`: a label's prefix holds none, so none is cut in two."""
+
+    LABEL = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
+
+    def __init__(self, body: BinaryIO) -> None:
+        self._body = body
+        self._held = b""
+        self._ready = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while not self._ready:
+            chunk = self._body.read(len(buffer))
+            text = self._held + chunk
+            cut = len(text) if not chunk else text.rfind(b"}") + 1
+            self._ready, self._held = self.LABEL.sub(rb"\1", text[:cut]), text[cut:]
+            if not chunk:
+                break
+        n = min(len(buffer), len(self._ready))
+        buffer[:n] = self._ready[:n]
+        self._ready = self._ready[n:]
+        return n
 
 
 @dataclass(frozen=True)

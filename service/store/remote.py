@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
+import re
 import threading
 import time
 import urllib.parse
@@ -40,9 +41,16 @@ POOL_SIZE = 16
 BUFFER = 64 * 1024
 ERROR_BYTES = 2000  # how much of an error answer is kept for the message
 FORM = "application/x-www-form-urlencoded"
-ACCEPT = (
-    "application/sparql-results+json, application/sparql-results+xml;q=0.9, "
-    "application/n-triples, text/turtle;q=0.8"
+# What to accept, by the query's form: a server may answer a CONSTRUCT in the first type it is offered
+# even when that type is for solutions (Virtuoso: a 500 in the middle of a JSON result), so each form is
+# offered only its own types; a query whose form is not found offers both, and gets its syntax error.
+SOLUTIONS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+ACCEPT = f"{SOLUTIONS_ACCEPT}, application/n-triples;q=0.8, text/turtle;q=0.7"
+# The prologue (BASE, PREFIX, comments: `#` within an IRI is not one), then the form's keyword.
+_FORM = re.compile(
+    r"(?:\s+|#[^\n]*(?:\n|$)|BASE\s*<[^>]*>|PREFIX\s*[^\s:]*:\s*<[^>]*>)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
+    re.IGNORECASE,
 )
 SOLUTION_MEDIA: dict[str, ox.QueryResultsFormat] = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -60,13 +68,20 @@ GRAPH_MEDIA: dict[str, ox.RdfFormat] = {
 # A graph no store holds: the default graph of a dataset with no graph at all, since a request that
 # names no graph gets the server's own default graph (Virtuoso's holds its system graphs).
 NO_GRAPH = "urn:x-nhskg:no-graph"
-NAMED_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
 DESCRIBE = """SELECT DISTINCT ?incoming ?p ?other WHERE {
   { GRAPH ?g { ?iri ?p ?other } BIND (false AS ?incoming) }
   UNION
   { GRAPH ?g { ?other ?p ?iri } BIND (true AS ?incoming) }
 }"""
 COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
+def accept_for(sparql: str) -> str:
+    """The Accept header for a query: the media types of the answer its form gives."""
+    form = _FORM.match(sparql)
+    if form is None:
+        return ACCEPT
+    return GRAPH_ACCEPT if form.group(1).upper() in ("CONSTRUCT", "DESCRIBE") else SOLUTIONS_ACCEPT
 
 
 def _let_go(response: urllib3.BaseHTTPResponse) -> None:
@@ -163,7 +178,7 @@ class RemoteStore(Shortcuts):
             left = max(0.001, deadline - time.monotonic())
             timeout = urllib3.Timeout(connect=min(left, self._connect_timeout), read=left)
         body = urllib.parse.urlencode(form)
-        headers = {"Accept": ACCEPT, "Content-Type": FORM}
+        headers = {"Accept": accept_for(dict(form)["query"]), "Content-Type": FORM}
         for attempt in (1, 2):
             try:
                 return self._pool.urlopen(
@@ -230,7 +245,7 @@ class RemoteStore(Shortcuts):
 
         if media in SOLUTION_MEDIA:
             with self._reading(response, to_the_end=False):
-                raw = ox.parse_query_results(stream, SOLUTION_MEDIA[media])
+                raw = ox.parse_query_results(self.dialect.solutions(media, stream), SOLUTION_MEDIA[media])
             if isinstance(raw, ox.QueryBoolean):
                 with reading():  # read whole already: the connection goes back to the pool
                     return OxigraphResult(raw)
@@ -251,7 +266,7 @@ class RemoteStore(Shortcuts):
     def _known(self) -> tuple[list[str], bool]:
         with self._lock:
             if not self._ours:
-                names = self._ask(NAMED_GRAPHS, [], None).rows()
+                names = self._ask(self.dialect.named_graphs_query, [], None).rows()
                 found = [row["g"].value for row in names if isinstance(row.get("g"), IRI)]
                 ours = sorted(g for g in found if g.startswith(iris.GRAPH) or g in self._extra)
                 self._ours.append((ours, bool(ours) and len(ours) == len(found)))

@@ -3,8 +3,9 @@
 Each test is parametrised by its IRI in the W3C manifest (tests/w3c/, parsed with rdflib). The endpoint is
 read-only, so the update tests are run as "an update is refused with a 4xx and changes nothing": the update
 request must get a 4xx and any follow-up ASK that checks the update's effect must answer false. That is the
-only adaptation; no test is skipped or marked xfail. Every test runs twice (`protocol_server`): over the
-embedded store, and with `nhskg serve --backend-url` over a real Oxigraph server holding the same build.
+only adaptation; no test is skipped. Every test runs three times (`protocol_server`): over the embedded
+store, and with `nhskg serve --backend-url` over a real Oxigraph server and a real Virtuoso holding the same
+build. Virtuoso's known bugs are strict xfails there, with their reason (VIRTUOSO_BUGS, docs/backends.md).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from rdflib.term import Node
 
 from tests.live import LiveServer
 from tests.sparql_fixtures import W3C
+from tests.virtuoso_fixtures import xfail_on_virtuoso
 
 pytestmark = pytest.mark.e2e
 
@@ -47,6 +49,18 @@ DATA_GRAPHS = {
     ("json-res", "data.ttl"): "http://example.org/w3c/json-res/data.ttl",
     ("csv-tsv-res", "data.ttl"): "http://example.org/w3c/csv-tsv-res/data.ttl",
     ("csv-tsv-res", "data2.ttl"): "http://example.org/w3c/csv-tsv-res/data2.ttl",
+}
+
+
+# A GRAPH <g> naming a graph outside the request's dataset (its named-graph-uri) matches on Virtuoso 7.2.5
+# as an empty group: the checks that a refused update left no graph behind answer true.
+GRAPH_OUTSIDE = "Virtuoso 7.2.5: GRAPH <g> outside the dataset's named graphs matches once (docs/backends.md)"
+VIRTUOSO_BUGS = {
+    "update_dataset_default_graph": GRAPH_OUTSIDE,
+    "update_dataset_default_graphs": GRAPH_OUTSIDE,
+    "update_dataset_named_graphs": GRAPH_OUTSIDE,
+    "update_dataset_full": GRAPH_OUTSIDE,
+    "update_base_uri": GRAPH_OUTSIDE,
 }
 
 
@@ -145,7 +159,10 @@ def check_response(request: Request, status: int, content_type: str, body: bytes
 
 
 @pytest.mark.parametrize(("name", "requests"), protocol_tests(), ids=[t[0] for t in protocol_tests()])
-def test_protocol(protocol_server: LiveServer, name: str, requests: list[Request]) -> None:
+def test_protocol(
+    request: pytest.FixtureRequest, protocol_server: LiveServer, name: str, requests: list[Request]
+) -> None:
+    xfail_on_virtuoso(request, "protocol_server", VIRTUOSO_BUGS.get(name))
     if name.startswith("update_"):
         update, *checks = requests
         status, _, body = send(protocol_server, update)
@@ -155,8 +172,8 @@ def test_protocol(protocol_server: LiveServer, name: str, requests: list[Request
             assert status == 200
             assert _boolean(content_type.split(";")[0], body) is False, "a refused update changed something"
         return
-    for request in requests:
-        check_response(request, *send(protocol_server, request))
+    for each in requests:
+        check_response(each, *send(protocol_server, each))
 
 
 # --- service description --------------------------------------------------------------------------------

@@ -274,3 +274,10 @@ def virtuoso(nquads: Path, max_rows: int = 1_000_000) -> Iterator[Virtuoso]:
 
 def _same_fs(a: Path, b: Path) -> bool:
     return a.stat().st_dev == b.stat().st_dev
+
+
+def backend_args(server: Virtuoso, graphs: Sequence[str] = ()) -> list[str]:
+    """`nhskg serve`'s flags to serve over `server` with the virtuoso dialect, as the README says; `graphs`
+    are its graphs outside ours that join the dataset."""
+    graph_args = (a for g in graphs for a in ("--backend-graph", g))
+    return ["--backend-url", server.sparql, "--backend-dialect", "virtuoso", *graph_args]

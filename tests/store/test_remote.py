@@ -15,7 +15,7 @@ from service import iris, queries
 from service.store import OxigraphStore, QuerySyntaxError, StoreUnavailableError
 from service.store.dialect import OXIGRAPH, STANDARD, Dialect, PartialAnswerError, StandardDialect
 from service.store.interface import StoreTimeoutError
-from service.store.remote import RemoteStore
+from service.store.remote import ACCEPT, GRAPH_ACCEPT, SOLUTIONS_ACCEPT, RemoteStore, accept_for
 from service.terms import IRI, BNode, Literal, Row, Term, Triple
 from tests.engines.oxigraph_server import OxigraphServer, oxigraph_server
 from tests.live import stop_group
@@ -263,3 +263,19 @@ def test_a_partial_answer_never_gets_through(server: OxigraphServer) -> None:
     store = RemoteStore(server.query_url, _EveryAnswerPartial())
     with pytest.raises(StoreTimeoutError, match="cut short"):
         store.query("SELECT * WHERE { ?s ?p ?o }", default_graphs=[iris.graph("manchester")], named_graphs=[])
+
+
+@pytest.mark.parametrize(
+    ("sparql", "accept"),
+    [
+        ("SELECT * { ?s ?p ?o }", SOLUTIONS_ACCEPT),
+        ("  ask {}", SOLUTIONS_ACCEPT),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", GRAPH_ACCEPT),
+        ("BASE <http://a/#b> PREFIX x: <http://a/#>\nDESCRIBE x:y", GRAPH_ACCEPT),
+        ("# select in a comment\nPREFIX : <http://a/#> construct {} where {}", GRAPH_ACCEPT),
+        ("PREFIX : <http://a/>\n# construct in a comment\nSELECT ?x {}", SOLUTIONS_ACCEPT),
+        ("not SPARQL", ACCEPT),
+    ],
+)
+def test_a_query_is_offered_the_media_types_of_its_form(sparql: str, accept: str) -> None:
+    assert accept_for(sparql) == accept
