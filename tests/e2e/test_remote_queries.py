@@ -15,9 +15,9 @@ import pytest
 from service import iris, queries
 from service.store import OxigraphStore, RemoteStore
 from service.store.dialect import OXIGRAPH
-from service.terms import IRI, Term
+from service.terms import IRI
 from tests.remote_fixtures import RealBackend
-from tests.store.test_remote import answer
+from tests.store.test_remote import answer, cases
 
 pytestmark = pytest.mark.e2e
 CHEAP = [
@@ -61,13 +61,6 @@ def test_a_named_query_gives_the_embedded_stores_answer_on_the_real_data(
     stores: tuple[OxigraphStore, RemoteStore], name: str
 ) -> None:
     embedded, remote = stores
-    sparql = queries.text(name)
-    dataset: dict[str, list[str]] = {}
-    if name.startswith("rules/"):  # over the asserted graphs: the inferred graph holds what they add
-        asserted = [g for g in embedded.graphs() if g != iris.graph("inferred")]
-        dataset = {"default_graphs": asserted, "named_graphs": asserted}
-    bindings: list[dict[str, Term] | None] = [None]
-    if "?this" in sparql:
-        bindings = [{"this": IRI(iri)} for iri in THINGS]
+    sparql, dataset, bindings = cases(embedded, name, [IRI(iri) for iri in THINGS])
     for bound in bindings:
         assert answer(remote, sparql, bound, dataset) == answer(embedded, sparql, bound, dataset), bound

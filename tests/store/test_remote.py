@@ -114,6 +114,22 @@ def things(store: OxigraphStore) -> list[IRI]:
     return found[:: max(1, len(found) // BOUND_IRIS)]
 
 
+def cases(
+    store: OxigraphStore, name: str, things: list[IRI]
+) -> tuple[str, dict[str, list[str]], list[dict[str, Term] | None]]:
+    """A named query as the comparisons run it: its text, its dataset (a rule runs over the asserted graphs,
+    as the inferred graph holds what the rules add) and its bindings (each of `things` as `?this`)."""
+    sparql = queries.text(name)
+    dataset: dict[str, list[str]] = {}
+    if name.startswith("rules/"):
+        asserted = [g for g in store.graphs() if g != iris.graph("inferred")]
+        dataset = {"default_graphs": asserted, "named_graphs": asserted}
+    bindings: list[dict[str, Term] | None] = (
+        [{"this": iri} for iri in things] if "?this" in sparql else [None]
+    )
+    return sparql, dataset, bindings
+
+
 # --- the same answers --------------------------------------------------------------------------------
 
 
@@ -122,14 +138,7 @@ def test_every_named_query_gives_the_embedded_stores_answer(
     embedded: tuple[OxigraphStore, Path], remote: RemoteStore, name: str
 ) -> None:
     store = embedded[0]
-    sparql = queries.text(name)
-    dataset: dict[str, list[str]] = {}
-    if name.startswith("rules/"):  # over the asserted graphs: the inferred graph holds what they add
-        asserted = [g for g in store.graphs() if g != iris.graph("inferred")]
-        dataset = {"default_graphs": asserted, "named_graphs": asserted}
-    bindings: list[dict[str, Term] | None] = [None]
-    if "?this" in sparql:
-        bindings = [{"this": iri} for iri in things(store)]
+    sparql, dataset, bindings = cases(store, name, things(store))
     answers = 0
     for bound in bindings:
         expected = answer(store, sparql, bound, dataset)
