@@ -1,7 +1,10 @@
-"""Benchmarks 1 and 2: our endpoint against rdflib-endpoint and Virtuoso, then against the in-process floor.
+"""Benchmarks 1 and 2: our endpoint (embedded, over Oxigraph server, over Virtuoso) against the engines
+alone (Oxigraph server, Virtuoso, rdflib-endpoint), then against the in-process floor.
 
 Same triples (the N-Quads export of our built store), same .rq files, same load client. Each round runs
-every query on every system in turn (A B C A B C), so drift of the machine hits all three alike.
+every query on every system in turn (A B C A B C), so drift of the machine hits all of them alike. The
+systems are started by bench/systems.py; what our remote store adds to a query is measured by
+bench/remote_cost.py.
 """
 
 from __future__ import annotations
@@ -10,20 +13,23 @@ import math
 import os
 import time
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from bench import ours, rdflib_ep
-from bench.load import Call, Slice, fetch, run_load, sparql_call, summarise
+from bench import ours, remote_cost
+from bench.load import Slice, fetch, run_load, summarise
 from bench.mix import Answer, Query, in_process, in_process_summary, load_queries, read_answer
-from service.config import Settings
-from tests.engines import virtuoso
-
-OURS, OURS_CACHED, RDFLIB, VIRTUOSO = "ours", "ours, result cache", "rdflib-endpoint", "virtuoso"
-OURS_BOTH = (OURS, OURS_CACHED)
-# "ours" asks for an evaluation every time; "ours, result cache" asks as any client does, so after its
-# first request each worker answers from the answers it keeps (service/result_cache.py).
-FRESH = (("Cache-Control", "no-cache"),)
+from bench.systems import (
+    CACHED,
+    DIALECTS,
+    ENGINES,
+    OURS,
+    OURS_BOTH,
+    Target,
+    is_ours,
+    ours_over,
+    start_systems,
+)
 
 
 @dataclass
@@ -41,77 +47,12 @@ class Plan:
     # request is its sample (a 100x gap needs no second decimal, and 20 minutes is the whole budget).
     slow_request_s: float = 10.0
     check_timeout: float = 900.0
-
-
-@dataclass
-class Target:
-    name: str
-    sparql: str
-    pid: int
-    setup: dict[str, object] = field(default_factory=dict)
-    headers: tuple[tuple[str, str], ...] = ()
-
-    def call(self, query: Query) -> Call:
-        return sparql_call(self.sparql, query.text, query.accept, self.headers)
-
-
-def _start_ours(stack: ExitStack, config: Settings) -> list[Target]:
-    server = stack.enter_context(ours.our_service(config))
-    setup: dict[str, object] = {"workers": 2, "server": "gunicorn gthread", "query_store": config.query_store}
-    _wait_for_memory_engine(server.process.pid, config)
-    fresh = Target(OURS, server.sparql, server.process.pid, setup, FRESH)
-    return [fresh, Target(OURS_CACHED, server.sparql, server.process.pid, setup)]
-
-
-def _wait_for_memory_engine(arbiter: int, config: Settings, seconds: float = 120.0) -> None:
-    """With the in-memory engine, wait until its in-memory side answers (it loads for a few seconds after
-    the server is up), so that no measurement mixes the two."""
-    if config.query_store != "memory":
-        return
-    ours.wait_for_memory_engine(arbiter, seconds, poll=0.5)
-    time.sleep(1.0)  # the governors replace their disk-side workers
-
-
-def _start_rdflib(stack: ExitStack, nquads: Path, subset: int | None) -> Target:
-    ep = stack.enter_context(rdflib_ep.rdflib_endpoint(nquads, subset))
-    setup = {
-        "load_s": ep.load_seconds,
-        "quads": ep.quads,
-        "rss_mb_after_load": ep.rss_mb_after_load,
-        "subset_quads": ep.subset,
-        "workers": 1,
-        "versions": ep.versions,
-    }
-    return Target(RDFLIB, ep.sparql, ep.pid, setup)
-
-
-def _start_virtuoso(stack: ExitStack, nquads: Path) -> Target:
-    vi = stack.enter_context(virtuoso.virtuoso(nquads))
-    setup = {"load_s": round(vi.load_seconds, 1), "quads": vi.quads, "version": vi.version}
-    return Target(VIRTUOSO, vi.sparql, vi.pid, setup)
-
-
-def start_systems(
-    stack: ExitStack, config: Settings, nquads: Path, plan: Plan
-) -> tuple[list[Target], dict[str, str]]:
-    """Every system that can run here; the others are named with the reason they are missing."""
-    targets = _start_ours(stack, config)
-    missing: dict[str, str] = {}
-    try:
-        targets.append(_start_rdflib(stack, nquads, plan.rdflib_subset))
-    except (RuntimeError, TimeoutError, OSError) as exc:
-        missing[RDFLIB] = f"not available: {exc}"
-    if virtuoso.available():
-        try:
-            targets.append(_start_virtuoso(stack, nquads))
-        except (RuntimeError, OSError) as exc:
-            missing[VIRTUOSO] = f"not available: {exc}"
-    else:
-        missing[VIRTUOSO] = "not available: virtuoso-t not installed (apt-get install virtuoso-opensource)"
-    return targets, missing
+    # Ours over an engine against it alone: sequential_requests pairs at most, for this long, per query.
+    paired_seconds: float = 8.0
 
 
 Timings = dict[tuple[str, str], float]
+Sequential = dict[str, dict[str, dict[str, object]]]
 
 
 def check_answers(
@@ -202,22 +143,30 @@ def geometric_mean(values: list[float]) -> float | None:
     return round(math.exp(sum(map(math.log, values)) / len(values)), 2) if values else None
 
 
+def _compared(mine: dict[str, float], other: dict[str, float]) -> dict[str, object]:
+    per_query = {q: mine[q] / r if r and q in mine else None for q, r in other.items()}
+    finite = [v for v in per_query.values() if v]
+    return {
+        "per_query": {q: round(v, 2) if v else None for q, v in per_query.items()},
+        "geometric_mean": geometric_mean(finite),
+        "mix": _ratio(mix_throughput(mine), mix_throughput(other)),
+    }
+
+
 def ratios(throughput: dict[str, dict[str, dict[str, object]]]) -> dict[str, object]:
-    """ours / other per query (median req/s), for the mix, and their geometric mean."""
-    out: dict[str, object] = {}
+    """By median req/s, per query, for the mix, and their geometric mean: ours embedded / each engine,
+    and ours over each engine / that engine alone."""
     rate = {
         system: {q: float(f["req_per_s"]["median"]) for q, f in per.items()}  # type: ignore[index]
         for system, per in throughput.items()
     }
-    for mine in (s for s in OURS_BOTH if s in rate):
-        for other in (s for s in rate if s not in OURS_BOTH):
-            per_query = {q: rate[mine][q] / r if r else None for q, r in rate[other].items()}
-            finite = [v for v in per_query.values() if v]
-            out[f"{mine}/{other}"] = {
-                "per_query": {q: round(v, 2) if v else None for q, v in per_query.items()},
-                "geometric_mean": geometric_mean(finite),
-                "mix": _ratio(mix_throughput(rate[mine]), mix_throughput(rate[other])),
-            }
+    pairs = [(mine, other) for mine in OURS_BOTH for other in ENGINES]
+    pairs += [(ours_over(e, cached), e) for e in DIALECTS for cached in (False, True)]
+    out: dict[str, object] = {
+        f"{mine}/{other}": _compared(rate[mine], rate[other])
+        for mine, other in pairs
+        if mine in rate and other in rate
+    }
     out["mix_req_per_s"] = {system: round(mix_throughput(r), 2) for system, r in rate.items()}
     return out
 
@@ -233,12 +182,44 @@ def limit(
         in_process(store, query, 20, 2.0)  # warm the caches as the server's are
         floor = in_process_summary(in_process(store, query))
         row: dict[str, object] = {"in_process": floor}
-        for system, key in ((OURS, "http"), (OURS_CACHED, "http_cached")):
+        for system, key in ((OURS, "http"), (OURS_BOTH[1], "http_cached")):
             p50 = float(http[system][query.name].get("p50_ms", 0.0))  # type: ignore[arg-type]
             row[f"{key}_sequential_p50_ms"] = p50
             row[f"{key}_over_in_process"] = round(p50 / floor["p50_ms"], 2) if floor["p50_ms"] else None
         table[query.name] = row
     return table
+
+
+def _measure(
+    targets: list[Target], queries: list[Query], plan: Plan, report: dict[str, object]
+) -> Sequential:
+    """Check the answers, load every system, then one client at a time on every system but rdflib."""
+    report["load_average_seen"] = {"before": os.getloadavg()}
+    print(f"  systems up: {report['systems']}; checking answers ...", flush=True)
+    report["correctness"], timings = check_answers(targets, queries, plan.check_timeout)
+    print(f"  load: {plan.rounds} rounds x {len(queries)} queries x {len(targets)} systems ...", flush=True)
+    slices = interleave(targets, queries, plan, timings)
+    report["single_request_only"] = sorted(
+        f"{s}: {q}" for (s, q), t in timings.items() if t > plan.slow_request_s
+    )
+    report["memory_mb_after_load"] = {
+        t.name: ours.memory_of(t.pid) if is_ours(t.name) else ours.rss_mb(t.pid)
+        for t in targets
+        if not t.name.endswith(CACHED)  # the same server as the one evaluated
+    }
+    report["load_average_seen"]["after_load"] = os.getloadavg()  # type: ignore[index]
+    print("  one client at a time ...", flush=True)
+    sequential = {t.name: sequential_p50(t, queries, plan) for t in targets if t.name in OURS_BOTH}
+    print("  ours over each engine against the engine alone, in turn ...", flush=True)
+    report["remote_overhead"] = remote_cost.remote_overhead(
+        targets, queries, plan.sequential_requests, plan.paired_seconds, plan.request_timeout
+    )
+    report["load_average_seen"]["after_sequential"] = os.getloadavg()  # type: ignore[index]
+    throughput: dict[str, dict[str, dict[str, object]]] = {}
+    for (system, query), bursts in slices.items():
+        throughput.setdefault(system, {})[query] = summarise(bursts)
+    report["throughput"] = throughput
+    return sequential
 
 
 def run(plan: Plan | None = None) -> dict[str, object]:
@@ -250,30 +231,12 @@ def run(plan: Plan | None = None) -> dict[str, object]:
     queries = load_queries()
     report: dict[str, object] = {"plan": plan.__dict__, "export": {"file": nquads.name, "seconds": export_s}}
     with ExitStack() as stack:
-        targets, missing = start_systems(stack, config, nquads, plan)
+        targets, missing = start_systems(stack, config, nquads, plan.rdflib_subset)
         report["systems"] = {t.name: t.setup for t in targets} | missing
-        print(f"  systems up: {report['systems']}; checking answers ...", flush=True)
-        report["correctness"], timings = check_answers(targets, queries, plan.check_timeout)
-        print(
-            f"  load: {plan.rounds} rounds x {len(queries)} queries x {len(targets)} systems ...", flush=True
-        )
-        slices = interleave(targets, queries, plan, timings)
-        report["single_request_only"] = sorted(
-            f"{s}: {q}" for (s, q), t in timings.items() if t > plan.slow_request_s
-        )
-        report["memory_mb_after_load"] = {
-            OURS: ours.memory_of(targets[0].pid),
-            **{t.name: ours.rss_mb(t.pid) for t in targets if t.name not in OURS_BOTH},
-        }
-        print("  ours, one client at a time ...", flush=True)
-        sequential = {t.name: sequential_p50(t, queries, plan) for t in targets if t.name in OURS_BOTH}
-    throughput: dict[str, dict[str, dict[str, object]]] = {}
-    for (system, query), bursts in slices.items():
-        throughput.setdefault(system, {})[query] = summarise(bursts)
-    report["throughput"] = throughput
-    report["ratios"] = ratios(throughput)
+        sequential = _measure(targets, queries, plan, report)
+    report["ratios"] = ratios(report["throughput"])  # type: ignore[arg-type]
     report["ours_sequential"] = sequential[OURS]
-    report["ours_cached_sequential"] = sequential[OURS_CACHED]
+    report["ours_cached_sequential"] = sequential[OURS_BOTH[1]]
     print("  in-process limit ...", flush=True)
     report["limit"] = limit(store, queries, sequential)
     return report

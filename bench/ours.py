@@ -7,7 +7,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -71,14 +71,15 @@ def ours_query_store() -> str:
 
 
 @contextmanager
-def our_service(config: Settings, workers: int = 2) -> Iterator[LiveServer]:
-    """`nhskg serve --workers N` on a free loopback port (the access log goes to a temporary file)."""
+def our_service(config: Settings, workers: int = 2, args: Sequence[str] = ()) -> Iterator[LiveServer]:
+    """`nhskg serve --workers N` and `args` (e.g. --backend-url) on a free loopback port (the access log
+    goes to a temporary file)."""
     env = {"NHSKG_ROOT": str(config.root), "CI": "1"}
     if config.cache_dir is not None:
         env["NHSKG_CACHE_DIR"] = str(config.cache_dir)
     log = Path(tempfile.mkstemp(prefix="nhskg-bench-serve-", suffix=".log")[1])
     try:
-        with live_server(env, ["--workers", str(workers)], timeout=300, log=log) as server:
+        with live_server(env, ["--workers", str(workers), *args], timeout=300, log=log) as server:
             yield server
     finally:
         log.unlink(missing_ok=True)

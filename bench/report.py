@@ -26,8 +26,11 @@ def _differences(check: dict[str, Any]) -> str:
 
 
 def endpoint(e: Results) -> list[str]:
-    out = ["## 1. SPARQL endpoint: ours vs rdflib-endpoint vs Virtuoso", ""]
+    out = ["## 1. SPARQL endpoint: ours (embedded, over Oxigraph server, over Virtuoso), engines alone", ""]
     out += [f"Plan: {e['plan']}. Data: `{e['export']['file']}` (N-Quads export of our built store).", ""]
+    if "load_average_seen" in e:
+        seen = e["load_average_seen"]
+        out += [f"Load average of the machine (1, 5, 15 min; other work included): {seen}.", ""]
     out += _table(["system", "setup"], [[name, setup] for name, setup in e["systems"].items()])
     rows = []
     for query, check in e["correctness"].items():
@@ -39,7 +42,7 @@ def endpoint(e: Results) -> list[str]:
             )  # fmt: skip
     out += ["req/s: median over rounds (min–max); latencies over every request of every round.", ""]
     out += _table(["query", "system", "req/s", "p50 ms", "p99 ms", "errors", "results"], rows)
-    return out + correctness(e) + ratios(e) + limit(e)
+    return out + correctness(e) + ratios(e) + remote_overhead(e) + limit(e)
 
 
 def correctness(e: Results) -> list[str]:
@@ -68,6 +71,27 @@ def ratios(e: Results) -> list[str]:
     out += _table(["ratio", "per query", "geometric mean", "equal-share mix"], ratio_rows)
     out += [f"Equal-share mix throughput (req/s): {e['ratios']['mix_req_per_s']}", ""]
     return out + [f"Memory after the load (MB): {e['memory_mb_after_load']}", ""]
+
+
+def remote_overhead(e: Results) -> list[str]:
+    """Our p50 over an engine less that engine's own p50: one client, the two asked in turn, evaluated."""
+    found = e.get("remote_overhead")
+    if not found:
+        return []
+    out = ["### What the remote store adds: our p50 over an engine less the engine's own", ""]
+    out += [
+        "One client, the engine alone and ours over it asked in turn (A B B A ...), every answer evaluated.",
+        "",
+    ]
+    keys = ["added_p50_ms", "ours_p50_ms", "alone_p50_ms", "median_paired_difference_ms", "pairs", "errors"]
+    rows = [
+        [engine, q, *(f.get(k, "-") for k in keys)]
+        for engine, o in found.items()
+        for q, f in o["per_query"].items()
+    ]
+    out += _table(["engine", "query", *keys], rows)
+    worst = [f"{engine}: {o['worst_ms']} ms ({o['worst_query']})" for engine, o in found.items()]
+    return out + [f"Worst query: {'; '.join(worst)}. Target: at most 1 ms.", ""]
 
 
 def limit(e: Results) -> list[str]:
