@@ -230,7 +230,10 @@ def memory_ready(folder: Path) -> bool:
 def least_busy_sides(folder: Path) -> list[int]:
     """The sides that answer, the least busy first (ties in random order, so clients spread)."""
     loads = side_loads(folder)
-    return sorted(loads, key=lambda side: (loads[side], random.random()))  # noqa: S311 - not security
+    # A generator of its own, not the random module's shared one: this runs in the web process's threads,
+    # and a draw from the shared generator there would change the state other code (a test's) relies on.
+    ties = random.Random()  # noqa: S311 - not security
+    return sorted(loads, key=lambda side: (loads[side], ties.random()))
 
 
 # --- inside the engine ----------------------------------------------------------------------------
