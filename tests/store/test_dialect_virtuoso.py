@@ -5,6 +5,7 @@ over plain HTTP, as the remote store will send them."""
 from __future__ import annotations
 
 import io
+import urllib.error
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,11 +95,17 @@ def test_with_the_dialects_graphs_the_default_graph_is_exactly_the_embedded_stor
     assert int(everything.body["results"]["bindings"][0]["n"]["value"]) > expected
 
 
-def test_a_query_beyond_its_timeout_answers_200_and_the_dialect_calls_it_partial(
-    virtuoso_server: LoadedVirtuoso,
-) -> None:
+def test_a_query_beyond_its_timeout_is_never_taken_as_whole(virtuoso_server: LoadedVirtuoso) -> None:
+    """Virtuoso's "anytime" answer is a 200 with what it found so far, which the dialect calls partial; on a
+    busy machine the limit may strike before any row, and Virtuoso then answers 500 instead (seen in a full
+    make test). Either way no whole answer."""
     params = VIRTUOSO.query_params(virtuoso_server.graphs, timeout=0.1)
-    answer = post_query(virtuoso_server.sparql, CROSS_PRODUCT, params)
+    try:
+        answer = post_query(virtuoso_server.sparql, CROSS_PRODUCT, params)
+    except urllib.error.HTTPError as exc:
+        with exc:
+            assert exc.code == 500, "Virtuoso gave up with an error, which the remote store reports as such"
+        return
     assert answer.status == 200, "Virtuoso's anytime answer: a 200 with what it found so far"
     assert isinstance(VIRTUOSO.answer_error(answer.status, answer.headers), PartialAnswerError)
 
