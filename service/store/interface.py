@@ -7,7 +7,7 @@ the embedded `OxigraphStore` and `RemoteStore`, over any SPARQL 1.1 Protocol end
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from service.store.results import QueryResult
@@ -71,17 +71,9 @@ class Store(Protocol):
 
 class Shortcuts:
     """`select`, `ask` and `construct` as every store has them: one query, its answer taken whole. A store
-    implements `query` and inherits these."""
+    defines `query` (as `Store` has it) and inherits these."""
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        default_graphs: Sequence[str] | None = None,
-        named_graphs: Sequence[str] | None = None,
-        bindings: Bindings | None = None,
-    ) -> QueryResult:
-        raise NotImplementedError
+    query: Callable[..., QueryResult]
 
     def select(self, sparql: str, bindings: Bindings | None = None) -> list[Row]:
         return list(self.query(sparql, bindings=bindings).rows())
