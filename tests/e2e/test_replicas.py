@@ -1,4 +1,5 @@
-"""Two `nhskg serve` nodes from one build behind HAProxy, run from deploy/haproxy.cfg itself.
+"""Two `nhskg serve` nodes behind HAProxy, run from deploy/haproxy.cfg itself: both from one build, and
+both over one backend (a real Oxigraph server holding that build's dump, as docs/deploy.md describes).
 
 A mixed load (pages, search, SPARQL by GET and by POST) flows through the balancer from a few client
 threads while one node's whole process group is SIGKILLed: only requests in flight on it may fail, none
@@ -27,6 +28,7 @@ import pytest
 from rdflib import Graph, URIRef
 
 from tests.balancer import Balancer, haproxy_binary, node_env, running_balancer
+from tests.engines.oxigraph_server import backend_args, oxigraph_server
 from tests.live import NHSKG, LiveServer, free_port, live_server
 
 pytestmark = [
@@ -166,6 +168,7 @@ def answered(load: Load, after: float, node: str | None = None) -> int:
 @dataclass(frozen=True)
 class Cluster:
     env: dict[str, str]
+    args: tuple[str, ...]  # each node's flags
     nodes: dict[str, int]  # node name in haproxy.cfg -> its port
     servers: dict[str, LiveServer]  # the node now running under each name
     balancer: Balancer
@@ -175,7 +178,7 @@ class Cluster:
     def start_again(self, name: str) -> LiveServer:
         """Start node `name` again on its port; it lives as long as the cluster."""
         env, log = node_env(self.env, self.folder, name), self.folder / f"{name}-again.log"
-        server = live_server(env, NODE_ARGS, log=log, port=self.nodes[name])
+        server = live_server(env, self.args, log=log, port=self.nodes[name])
         self.servers[name] = self.stack.enter_context(server)
         return self.servers[name]
 
@@ -183,19 +186,29 @@ class Cluster:
 NODE_ARGS = ("--workers", "1")
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    """One build; node1 and node2 serve it; HAProxy in front of both, both marked up."""
+def _nhskg(env: dict[str, str], *args: str) -> None:
+    done = subprocess.run([str(NHSKG), *args], env={**os.environ, **env}, capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+
+
+@pytest.fixture(scope="module", params=["one build", "one backend"])
+def cluster(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    """node1 and node2 serve one build, or are stateless over one Oxigraph server holding its dump;
+    HAProxy in front of both, both marked up."""
     folder = tmp_path_factory.mktemp("replicas")
     shutil.copytree(MINI, folder / "project")
     env = {"NHSKG_ROOT": str(folder / "project"), "NHSKG_CACHE_DIR": str(folder / "cache")}
-    built = subprocess.run([str(NHSKG), "build"], env={**os.environ, **env}, capture_output=True, check=False)
-    assert built.returncode == 0, built.stderr.decode()
+    _nhskg(env, "build")
     ports = {"node1": free_port(), "node2": free_port()}
     with ExitStack() as stack:
+        args = NODE_ARGS
+        if request.param == "one backend":
+            _nhskg(env, "dump", "--out", str(folder / "dump.nq"))
+            server = stack.enter_context(oxigraph_server(folder / "dump.nq", folder / "backend"))
+            args = (*NODE_ARGS, *backend_args(server))
         servers = {
             name: stack.enter_context(
-                live_server(node_env(env, folder, name), NODE_ARGS, log=folder / f"{name}.log", port=port)
+                live_server(node_env(env, folder, name), args, log=folder / f"{name}.log", port=port)
             )
             for name, port in ports.items()
         }
@@ -203,7 +216,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         balancer = stack.enter_context(running_balancer(addresses, folder))
         for name in ports:
             balancer.wait_for(name, "UP")
-        yield Cluster(env, ports, servers, balancer, folder, stack)
+        yield Cluster(env, args, ports, servers, balancer, folder, stack)
 
 
 def endpoint_named(url: str, headers: dict[str, str]) -> str:
