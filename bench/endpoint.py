@@ -214,6 +214,9 @@ def _measure(
     report["remote_overhead"] = remote_cost.remote_overhead(
         targets, queries, plan.sequential_requests, plan.paired_seconds, plan.request_timeout
     )
+    report["store_overhead"] = remote_cost.store_alone(
+        targets, queries, plan.sequential_requests, plan.paired_seconds, plan.request_timeout
+    )
     report["load_average_seen"]["after_sequential"] = os.getloadavg()  # type: ignore[index]
     throughput: dict[str, dict[str, dict[str, object]]] = {}
     for (system, query), bursts in slices.items():

@@ -74,15 +74,24 @@ def ratios(e: Results) -> list[str]:
 
 
 def remote_overhead(e: Results) -> list[str]:
-    """Our p50 over an engine less that engine's own p50: one client, the two asked in turn, evaluated."""
-    found = e.get("remote_overhead")
-    if not found:
-        return []
-    out = ["### What the remote store adds: our p50 over an engine less the engine's own", ""]
-    out += [
-        "One client, the engine alone and ours over it asked in turn (A B B A ...), every answer evaluated.",
-        "",
-    ]
+    """Our p50 over an engine less that engine's own p50: through our service, and the store alone."""
+    out: list[str] = []
+    for key, title, how in (
+        ("remote_overhead", "our service over an engine less the engine alone",
+         "One client, the engine alone and ours over it asked in turn (A B B A ...), every answer"
+         " evaluated."),
+        ("store_overhead", "the remote store alone less the same request sent raw",
+         "In one process, the request the store sends (query, dataset parameters, Accept) sent raw and"
+         " through `RemoteStore.query`, read to its last row, in turn."),
+    ):  # fmt: skip
+        found = e.get(key)
+        if found:
+            out += _overhead_table(found, f"### What the remote store adds: {title}", how)
+    return out
+
+
+def _overhead_table(found: dict[str, Any], title: str, how: str) -> list[str]:
+    out = [title, "", how, ""]
     keys = ["added_p50_ms", "ours_p50_ms", "alone_p50_ms", "median_paired_difference_ms", "pairs", "errors"]
     rows = [
         [engine, q, *(f.get(k, "-") for k in keys)]

@@ -272,7 +272,7 @@ class RemoteStore(Shortcuts):
                 self._ours.append((ours, bool(ours) and len(ours) == len(found)))
             return self._ours[0]
 
-    def _dataset(
+    def dataset_params(
         self, default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None
     ) -> list[tuple[str, str]]:
         """The protocol's dataset parameters: always both parts, as naming one part leaves the other empty;
@@ -308,7 +308,7 @@ class RemoteStore(Shortcuts):
         deadline = time.monotonic() + self.time_limit if self.time_limit is not None else None
         if bindings:
             sparql = bind_values(sparql, bindings)
-        return self._ask(sparql, self._dataset(default_graphs, named_graphs), deadline)
+        return self._ask(sparql, self.dataset_params(default_graphs, named_graphs), deadline)
 
     def describe(self, iri: str) -> list[Triple]:
         """Every triple about the IRI, in any of our named graphs: outgoing first, then incoming."""

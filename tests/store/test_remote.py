@@ -161,7 +161,7 @@ def test_describe_gives_every_triple_about_a_thing_outgoing_first(
 def test_graphs_and_their_counts_are_ours(embedded: tuple[OxigraphStore, Path], remote: RemoteStore) -> None:
     ours = [g for g in embedded[0].graphs() if g.startswith(iris.GRAPH) or g in W3C_GRAPHS]
     assert remote.graphs() == ours
-    union = ("union-default-graph", "true") in remote._dataset(None, None)
+    union = ("union-default-graph", "true") in remote.dataset_params(None, None)
     assert union is (remote.dialect is OXIGRAPH)  # every graph on the server is ours
     assert remote.triple_counts() == {g: n for g, n in embedded[0].triple_counts().items() if g in ours}
 
@@ -172,7 +172,7 @@ def test_a_graph_not_ours_never_joins_the_default_graph(server: OxigraphServer, 
     store = RemoteStore(server.query_url, dialect)
     kasei = "ASK { <http://kasei.us/2009/09/sparql/data/data1.rdf> ?p ?o }"
     assert W3C_GRAPHS[0] not in store.graphs()
-    assert ("union-default-graph", "true") not in store._dataset(None, None)
+    assert ("union-default-graph", "true") not in store.dataset_params(None, None)
     assert not store.ask(kasei)
     assert not store.ask(f"ASK {{ GRAPH <{W3C_GRAPHS[0]}> {{ ?s ?p ?o }} }}")
     assert store.query(kasei, default_graphs=[W3C_GRAPHS[0]]).boolean  # named by the query's dataset
