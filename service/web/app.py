@@ -11,7 +11,7 @@ from service.build import builder
 from service.config import Settings
 from service.store import RemoteStore, Store
 from service.store.dialect import DIALECTS
-from service.web import context, errors, home, observability, sparql, urls
+from service.web import caching, context, errors, home, observability, sparql, urls
 from service.web.context import EXTENSION, AppState
 from service.web.pages import routes as pages
 from service.web.pages.state import build_pages_state
@@ -42,6 +42,7 @@ def create_app(
     context.attach(app, sparql.make_sparql_state(app, app_state))
     context.attach(app, build_pages_state(app_state))
     observability.install(app, app_state.metrics)
+    caching.install(app)
     for blueprint in (home.blueprint, sparql.blueprint, pages.blueprint):
         app.register_blueprint(blueprint)
     for name in pages.TEMPLATE_GLOBALS:
