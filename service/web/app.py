@@ -13,6 +13,7 @@ from service.store import RemoteStore, Store
 from service.store.dialect import DIALECTS
 from service.web import caching, context, errors, home, observability, sparql, urls
 from service.web.context import EXTENSION, AppState
+from service.web.pages import published
 from service.web.pages import routes as pages
 from service.web.pages.state import build_pages_state
 
@@ -43,7 +44,7 @@ def create_app(
     context.attach(app, build_pages_state(app_state))
     observability.install(app, app_state.metrics)
     caching.install(app)
-    for blueprint in (home.blueprint, sparql.blueprint, pages.blueprint):
+    for blueprint in (home.blueprint, sparql.blueprint, pages.blueprint, published.blueprint):
         app.register_blueprint(blueprint)
     for name in pages.TEMPLATE_GLOBALS:
         app.add_template_global(getattr(urls, name), name)

@@ -14,6 +14,7 @@ Paths (documented in docs/uris.md, "Documents and formats"):
   /def, /def.{ext}      the ontology; /def#Term a term
   /class/{curie}        the instances of a class; /search, /search.json; /about
   /shapes, /validation  the SHACL shapes and the build's report (HTML, .ttl; .json for the report)
+  /robots.txt, /sitemap.xml, /sitemaps/{n}.xml   for crawlers; /context.jsonld  the JSON-LD context
   /openapi.json         the OpenAPI 3 description of the JSON endpoints (service/static/openapi.json)
 """
 
@@ -57,6 +58,7 @@ MEDIA_ALIASES = {
 
 # A path under id/: segments of letters, digits, '-' and '_' (codes, slugs, dates, `a--b` intervals).
 _ID_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(?:/[A-Za-z0-9][A-Za-z0-9_-]*)*$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CURIE = re.compile(r"^(?:([a-z][a-z0-9]*):)?([A-Za-z_][A-Za-z0-9_-]*)$")
 
 
@@ -151,11 +153,25 @@ def _document_url(path: str) -> str:
     return str(prefix) + quote(path, safe="!$&'()*+,/:;=@")
 
 
+def _chosen_day() -> str | None:
+    """This request's `?at=` when it is a well-formed date (a page with a malformed one is not drawn)."""
+    day: str | None = g.get("chosen_day", "")
+    if day == "":
+        from flask import request
+
+        text = request.args.get("at", "").strip()
+        day = g.chosen_day = text if _DAY.match(text) else None
+    return day
+
+
 def href(iri: str, **query: str | int | None) -> str:
-    """Where a link to this IRI should point: our page about it on this host, or the IRI itself."""
+    """Where a link to this IRI should point: our page about it on this host, or the IRI itself. A link
+    to one of our documents keeps the date the reader chose (`?at=`), unless `at` is given (None: none)."""
     base = _base()
     path = path_for_iri(iri, base)
     if path is not None:
+        if "at" not in query:
+            query = {"at": _chosen_day(), **query}
         return _document_url(path) + _query(query)
     name = term_name(iri, base)
     if name is not None:
@@ -188,6 +204,11 @@ def page_href(endpoint: str, ext: str = "") -> str:
     """A page offered in several formats (`pages.coverage_page` -> /coverage), or one of them (ext `json`
     -> /coverage.json). The routes give `ext` a default of "", so url_for needs it left out, not empty."""
     return url_for(endpoint, ext=ext) if ext else url_for(endpoint)
+
+
+def context_url() -> str:
+    """The absolute URL of the published JSON-LD context, which every JSON-LD document names."""
+    return url_for("published.jsonld_context_document", _external=True)
 
 
 def sparql_endpoint_url() -> str:
