@@ -3,8 +3,10 @@ every other RDF format.
 
 Beside the triples of the view (`entity.document_triples`: every triple about the thing, one page of those
 pointing at it), the document carries
-- the membership, accountability and post-holding nodes it names, with all their triples (dates, sources),
-  so that a reader needs no second request to learn when a relation held;
+- the membership, accountability and post-holding nodes it names (all the thing's relations, and those of
+  the incoming links on the page), with their triples (dates, parties, sources), so that a reader needs no
+  second request to learn when a relation held; a node's link back to the thing stays on the page of
+  incoming links that holds it, so that the pages split those links exactly;
 - every `rdfs:label` the store has for an IRI the document links (subjects, properties, classes, objects);
 - a description of the document itself: `foaf:primaryTopic` the thing, `dcterms:license` (the Open
   Government Licence v3, as the sources' own records say), `void:inDataset` the dataset.
@@ -16,7 +18,8 @@ from __future__ import annotations
 from service import iris, queries
 from service.store import Store
 from service.terms import IRI, Triple
-from service.web.pages.entity import TRIPLES_PER_PAGE, EntityView, document_triples
+from service.web.pages import entity
+from service.web.pages.entity import EntityView, document_triples
 
 RDF_TYPE = IRI(iris.PREFIXES["rdf"] + "type")
 FOAF = iris.PREFIXES["foaf"]
@@ -34,7 +37,9 @@ def document_iri(base: str, path: str, page: int = 1) -> str:
 def standalone_triples(store: Store, view: EntityView, base: str, path: str) -> list[Triple]:
     """The view's triples, the relation nodes they name, the labels of what they link, and the document."""
     triples = document_triples(view)
-    triples += relation_nodes(store, _node_candidates(view, triples))
+    this = IRI(view.iri)
+    # A triple pointing at the thing is on one page only, the page of the incoming links that holds it.
+    triples += [t for t in relation_nodes(store, _node_candidates(view, triples)) if t.object != this]
     triples += about_document(view, base, path)
     triples += labels(store, triples)
     return triples
@@ -85,4 +90,4 @@ def incoming_pages(store: Store, iri: str) -> int:
     """How many pages of incoming triples the document about `iri` has (at least one)."""
     rows = store.select(queries.text("pages/incoming_count"), {"this": IRI(iri)})
     total = int(rows[0]["n"].value) if rows else 0
-    return max(1, -(-total // TRIPLES_PER_PAGE))
+    return max(1, -(-total // entity.TRIPLES_PER_PAGE))
