@@ -229,6 +229,17 @@ def home_href(**query: str | int | None) -> str:
     return url_for("home.index") + _query(query)
 
 
+def csv_href(table: str) -> str:
+    """This page's URL asking for one of its tables as CSV (`?format=csv&table=members`, the other
+    arguments kept): the one way every table of every page is offered (service/web/pages/tables.py)."""
+    from flask import request
+
+    params: dict[str, str | int | None] = {
+        k: v for k, v in request.args.items() if k not in ("format", "table")
+    }
+    return _query({**params, "format": "csv", "table": table})
+
+
 def query_with(name: str, value: str | int | None) -> str:
     """This request's query string with one parameter changed (pagers keep the date and the filters)."""
     from flask import request

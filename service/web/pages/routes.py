@@ -18,7 +18,7 @@ from service import iris
 from service.build import coverage
 from service.store import Store
 from service.web import caching, conneg, context, errors, urls
-from service.web.pages import quality
+from service.web.pages import quality, tables
 from service.web.pages.args import MAX_PAGE, page_arg, whole_number
 from service.web.pages.coverage import coverage_triples, to_json
 from service.web.pages.document import incoming_pages, standalone_triples
@@ -33,7 +33,7 @@ from service.web.pages.timeline import timeline
 blueprint = Blueprint("pages", __name__)
 # The URL helpers templates call, registered by create_app.
 TEMPLATE_GLOBALS: tuple[str, ...] = ("href", "doc_href", "class_href", "search_href", "home_href")
-TEMPLATE_GLOBALS += ("query_with", "curie", "outbound_kind")
+TEMPLATE_GLOBALS += ("query_with", "curie", "outbound_kind", "csv_href")
 
 
 def _store() -> Store:
@@ -113,6 +113,8 @@ def thing(path: str) -> WerkzeugResponse:
 def document(path: str) -> Response | str:
     stem, explicit = urls.split_format(path)
     iri = _known_iri(stem)
+    if request.args.get("format") == "csv":
+        return _entity_csv(iri)
     fmt = chosen_format(explicit)
     at = day_for(fmt.name)
     members_page, triples_page = page_arg("members_page"), page_arg("page")
@@ -148,6 +150,22 @@ def _document_body(
     if fmt == "jsonld":
         return compact_jsonld(triples, urls.context_url()).encode("utf-8")
     return serialize(triples, fmt).encode("utf-8")
+
+
+def _entity_csv(iri: str) -> Response:
+    state = pages_state()
+    at, members_page, triples_page = day_for("csv"), page_arg("members_page"), page_arg("page")
+    view = entity_view(
+        _store(), state.catalogue, state.vocabulary, iri, at, members_page, triples_page, report=state.report
+    )
+    return csv_response(tables.entity_table(view, request.args.get("table", "")))
+
+
+def csv_response(table: tables.Table | None) -> Response:
+    """A table as text/csv (RFC 4180, with its header row); 404 naming none of the page's tables."""
+    if table is None:
+        abort(404, "no such table on this page: see the CSV link under each table")
+    return Response(tables.to_csv(table), content_type="text/csv; charset=utf-8; header=present")
 
 
 def render_entity(view: EntityView, at: dt.date | None) -> str:
@@ -264,7 +282,7 @@ def search_json() -> Response:
 
 
 @blueprint.get("/class/<name>")
-def class_page(name: str) -> str:
+def class_page(name: str) -> Response | str:
     class_iri = urls.expand_curie(name)
     if class_iri is None:
         abort(400, f"{name!r} is not a class name such as nhs:PrimaryCareTrust or org:Organization")
@@ -274,6 +292,8 @@ def class_page(name: str) -> str:
     if listing.total == 0 and class_iri not in state.vocabulary.terms:
         abort(404, f"no class {urls.curie(class_iri)} in the data or the ontology")
     term = state.vocabulary.terms.get(class_iri)
+    if request.args.get("format") == "csv":
+        return csv_response(tables.listing_table(listing, request.args.get("table", "")))
     return render_template("class.html", listing=listing, term=term, at=at, name=name)
 
 
