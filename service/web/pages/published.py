@@ -9,6 +9,7 @@ JSON-LD document names (`service.web.pages.rdf.jsonld_context`).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, abort, request, url_for
@@ -61,27 +62,44 @@ def robots() -> Response:
 
 @blueprint.get("/sitemap.xml")
 def sitemap_index() -> Response:
+    body = _kept(("sitemap-index",), _sitemap_index_body)
+    return _cached(body, "application/xml; charset=utf-8", "sitemap-index")
+
+
+def _sitemap_index_body() -> str:
     base = context.state().settings.canonical_base
     count = len(chunks(entity_paths(pages_state().catalogue, base)))
     lastmod = _lastmod()
     locations = (url_for("published.sitemap", number=n, _external=True) for n in range(1, count + 1))
     entries = "".join(f"<sitemap><loc>{escape(loc)}</loc>{lastmod}</sitemap>\n" for loc in locations)
-    body = f'{XML_DECLARATION}<sitemapindex xmlns="{SITEMAP_NS}">\n{entries}</sitemapindex>\n'
-    return _cached(body, "application/xml; charset=utf-8", "sitemap-index")
+    return f'{XML_DECLARATION}<sitemapindex xmlns="{SITEMAP_NS}">\n{entries}</sitemapindex>\n'
 
 
 @blueprint.get("/sitemaps/<int:number>.xml")
 def sitemap(number: int) -> Response:
+    body = _kept(("sitemap", number), lambda: _sitemap_body(number))
+    if not body:
+        abort(404, "no sitemap of that number: /sitemap.xml lists them")
+    return _cached(body, "application/xml; charset=utf-8", "sitemap", number)
+
+
+def _sitemap_body(number: int) -> str:
+    """The sitemap's XML, or "" when there is no sitemap `number`."""
     base = context.state().settings.canonical_base
     parts = chunks(entity_paths(pages_state().catalogue, base))
     if not 1 <= number <= len(parts):
-        abort(404, f"there are {len(parts)} sitemaps")
+        return ""
     host, lastmod = request.host_url.rstrip("/"), _lastmod()
     entries = "".join(
         f"<url><loc>{escape(host + urls.doc_url(p))}</loc>{lastmod}</url>\n" for p in parts[number - 1]
     )
-    body = f'{XML_DECLARATION}<urlset xmlns="{SITEMAP_NS}">\n{entries}</urlset>\n'
-    return _cached(body, "application/xml; charset=utf-8", "sitemap", number)
+    return f'{XML_DECLARATION}<urlset xmlns="{SITEMAP_NS}">\n{entries}</urlset>\n'
+
+
+def _kept(what: tuple[object, ...], make: Callable[[], str]) -> str:
+    """A sitemap made once per process and host (tens of thousands of URLs): it changes with the build."""
+    key = (*what, request.host_url, request.script_root)
+    return pages_state().documents.get_or_make(key, lambda: make().encode("utf-8")).decode("utf-8")
 
 
 @blueprint.get("/context.jsonld")
