@@ -217,6 +217,15 @@ class Box:
         return BAR_H
 
     @property
+    def hit_width(self) -> float:
+        """The width of the box's target for a pointer: its label and its bar, as one."""
+        return round(self.extent - self.x, 1)
+
+    @property
+    def hit_height(self) -> int:
+        return BAR_Y + BAR_H
+
+    @property
     def fade(self) -> str:
         """Which ends of the bar fade out: those at no known date ("start", "end", "both" or "")."""
         start, end = not self.start_known, self.end != "known"
@@ -233,7 +242,8 @@ class Arrow:
     original: str
     result: str
     event: str | None  # the change event's IRI (the arrow links to it)
-    title: str
+    title: str  # the change and its date: the link's name
+    pair: str  # "A to B": its description (kept out of the name, which names the change alone)
     path: str  # an SVG path's d
     dated: bool
 
@@ -379,4 +389,4 @@ def _arrow(s: Succession, lineage: Lineage, boxes: dict[str, Box], x_of: Callabl
     when = s.date.isoformat() if s.date else "date unknown"
     names = f"{lineage.bodies[s.original].label} to {lineage.bodies[s.result].label}"
     event = change.iri if change else None
-    return Arrow(s.original, s.result, event, f"{names}: {what} ({when})", path, s.date is not None)
+    return Arrow(s.original, s.result, event, f"{what} ({when})", names, path, s.date is not None)
