@@ -22,6 +22,7 @@ from service.web.pages import quality
 from service.web.pages.args import MAX_PAGE, day_arg, page_arg, whole_number
 from service.web.pages.coverage import coverage_triples, to_json
 from service.web.pages.entity import EDITORIAL_NOTE, EntityView, document_triples, entity_view, exists
+from service.web.pages.lineage import lay_out
 from service.web.pages.listings import data_sources, instances
 from service.web.pages.ontology import usage_counts
 from service.web.pages.rdf import embeddable_jsonld, serialize
@@ -145,6 +146,7 @@ def render_entity(view: EntityView, at: dt.date | None) -> str:
         view=view,
         at=at,
         chart=chart,
+        lineage=lay_out(view.lineage, dt.date.today()),
         jsonld=embeddable_jsonld([t for t in document_triples(view) if t.predicate.value != EDITORIAL_NOTE]),
         formats=urls.DOC_FORMATS,
     )
