@@ -39,7 +39,7 @@ CHEAP = [
     "rules/prp-dom",
     "rules/prp-trp",
 ]
-WHOLE_STORE = {"pages/catalogue", "pages/instances", "pages/lineage"}  # see the module's docstring
+WHOLE_STORE = {"pages/catalogue", "pages/instances"}  # see the module's docstring
 THINGS = [
     iris.org("pct", "5NT"),
     iris.org("ccg", "00C"),

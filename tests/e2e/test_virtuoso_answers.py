@@ -53,10 +53,10 @@ BINDINGS: dict[str, list[Bindings]] = {
     "pages/incoming_count": [{"this": _id("pct/5NT")}],
     "pages/instances": [{"cls": IRI(NHS + "PrimaryCareTrust")}, {"cls": IRI(NHS + "GPPractice")}],
     "pages/labels": [{"this": _id("practice/P84004/membership/pct/5NT/2006-10-01")}],
-    "pages/lineage": [
-        {"a": (_id("ccg/14L"),), "p": IRI(NHS + "succeeds")},
-        {"a": (_id("ccg/00W"), _id("ccg/01M")), "p": IRI(NHS + "succeeds")},
-        {"a": (_id("pct/5NT"),), "p": IRI(NHS + "succeededBy")},
+    "pages/succession": [
+        {"b": (_id("ccg/14L"),)},
+        {"b": (_id("ccg/00W"), _id("ccg/01M"))},
+        {"a": (_id("pct/5NT"),)},
     ],
     "pages/members": [{"this": _id("pct/5NT")}, {"this": _id("ccg/14L")}],
     "pages/outgoing": [{"this": _id("pct/5NT")}, {"this": _id("practice/P84010")}],

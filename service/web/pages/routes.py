@@ -24,6 +24,7 @@ from service.web.pages.coverage import coverage_triples, to_json
 from service.web.pages.document import incoming_pages, standalone_triples
 from service.web.pages.entity import EDITORIAL_NOTE, EntityView, document_triples, entity_view, exists
 from service.web.pages.headers import day_for, paging_links
+from service.web.pages.lineage import lay_out
 from service.web.pages.listings import data_sources, instances
 from service.web.pages.ontology import usage_counts
 from service.web.pages.rdf import compact_jsonld, embeddable_jsonld, serialize
@@ -175,6 +176,7 @@ def render_entity(view: EntityView, at: dt.date | None) -> str:
         view=view,
         at=at,
         chart=chart,
+        lineage=lay_out(view.lineage, dt.date.today()),
         jsonld=embeddable_jsonld([t for t in document_triples(view) if t.predicate.value != EDITORIAL_NOTE]),
         formats=urls.DOC_FORMATS,
     )
