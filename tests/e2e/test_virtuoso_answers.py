@@ -52,7 +52,6 @@ BINDINGS: dict[str, list[Bindings]] = {
     "pages/exists": [{"this": _id("pct/5NT")}, {"this": _id("pct/NOPE")}],
     "pages/incoming": [{"this": _id("pct/5NT")}, {"this": _id("sha/Q31")}],
     "pages/incoming_count": [{"this": _id("pct/5NT")}],
-    "pages/instances": [{"cls": IRI(NHS + "PrimaryCareTrust")}, {"cls": IRI(NHS + "GPPractice")}],
     "pages/labels": [{"this": _id("practice/P84004/membership/pct/5NT/2006-10-01")}],
     "pages/lineage": [
         {"a": (_id("ccg/14L"),), "p": IRI(NHS + "succeeds")},

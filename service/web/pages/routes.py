@@ -258,7 +258,7 @@ def class_page(name: str) -> str:
         abort(400, f"{name!r} is not a class name such as nhs:PrimaryCareTrust or org:Organization")
     state = pages_state()
     at = day_arg()
-    listing = instances(_store(), state.catalogue, class_iri, at, page_arg())
+    listing = instances(state.class_index(_store()), state.catalogue, class_iri, at, page_arg())
     if listing.total == 0 and class_iri not in state.vocabulary.terms:
         abort(404, f"no class {urls.curie(class_iri)} in the data or the ontology")
     term = state.vocabulary.terms.get(class_iri)
