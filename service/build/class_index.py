@@ -72,18 +72,26 @@ def _literal_by_subject(store: Store, name: str) -> dict[str, str]:
 def build_index(store: Store, catalogue: Catalogue) -> ClassIndex:
     """The index of `store`: four single-pattern queries (types, labels, starts, ends), sorted here; joining
     them in one query with OPTIONALs was several times slower."""
+    # One string object per IRI and one date object per day, however many classes or things share it:
+    # the index is pickled and loaded by every worker (310,781 class memberships on the real data).
+    same: dict[str, str] = {}
     members: dict[str, list[str]] = {}
     for row in store.select(query("class_members")):
         s, cls = row["s"], row["cls"]
         if isinstance(s, IRI) and isinstance(cls, IRI):
-            members.setdefault(cls.value, []).append(s.value)
-    uncatalogued = {iri for iris in members.values() for iri in iris if iri not in catalogue.entries}
+            members.setdefault(cls.value, []).append(same.setdefault(s.value, s.value))
+    uncatalogued = {iri for iri in same if iri not in catalogue.entries}
     labels = _literal_by_subject(store, "class_member_labels")
     starts = _literal_by_subject(store, "class_member_starts")
     ends = _literal_by_subject(store, "class_member_ends")
+    days: dict[str, dt.date | None] = {}
+
+    def day(iri: str, dates: dict[str, str]) -> dt.date | None:
+        text = dates.get(iri)
+        return days.setdefault(text, parse_day(text)) if text else None
+
     others = {
-        iri: Instance(iri, labels.get(iri, ""), parse_day(starts.get(iri)), parse_day(ends.get(iri)))
-        for iri in uncatalogued
+        iri: Instance(iri, labels.get(iri, ""), day(iri, starts), day(iri, ends)) for iri in uncatalogued
     }
     index = ClassIndex({}, others)
 

@@ -18,7 +18,7 @@ from service import iris
 from service.build import coverage
 from service.store import Store
 from service.web import conneg, context, errors, urls
-from service.web.pages import quality
+from service.web.pages import paging, quality
 from service.web.pages.args import MAX_PAGE, day_arg, page_arg, whole_number
 from service.web.pages.coverage import coverage_triples, to_json
 from service.web.pages.entity import EDITORIAL_NOTE, EntityView, document_triples, entity_view, exists
@@ -140,12 +140,15 @@ def _document_body(iri: str, fmt: str, at: dt.date | None, members_page: int, tr
 
 def render_entity(view: EntityView, at: dt.date | None) -> str:
     chart = timeline(view.iri, view.relations, view.founded, view.dissolved, dt.date.today(), at)
+    about = paging.page_of(view.statements, view.incoming.number, paging.STATEMENTS_PER_PAGE)
+    shown = paging.shown_triples(document_triples(view), view.iri, about.items)
     return render_template(
         "entity.html",
         view=view,
         at=at,
         chart=chart,
-        jsonld=embeddable_jsonld([t for t in document_triples(view) if t.predicate.value != EDITORIAL_NOTE]),
+        about=about,
+        jsonld=embeddable_jsonld([t for t in shown if t.predicate.value != EDITORIAL_NOTE]),
         formats=urls.DOC_FORMATS,
     )
 
