@@ -1,5 +1,6 @@
 """A long class page in pages (service/web/pages/listings.py, /class/...): 250 memberships, more than the
-fixture graph has of anything, made up here as test data and served by the app; each page read with a parser."""
+fixture graph has of anything, made up here as test data and served by the app; each page read with a
+parser."""
 
 from __future__ import annotations
 
