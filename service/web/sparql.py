@@ -38,7 +38,7 @@ from service.query.remote import RemoteRunner
 from service.query.result_cache import KeptAnswer, ResultCache
 from service.query.runner import Governor, InProcessRunner, QueryRunner
 from service.store import RemoteStore
-from service.web import conneg, context, errors, service_description, urls
+from service.web import conneg, context, errors, examples, service_description, urls
 from service.web.answers import AnswerBody
 from service.web.caching import CORS, not_modified, validators
 
@@ -292,13 +292,14 @@ def _graph_counts() -> dict[str, int]:
 
 
 def query_editor() -> str:
-    examples = service_description.examples()
+    found = examples.examples()
     return render_template(
         "sparql.html",
         endpoint=urls.sparql_endpoint_url(),
         prefixes=iris.PREFIXES,
-        examples=examples,
-        examples_json=[{"name": e.name, "title": e.title, "query": e.query} for e in examples],
+        examples=found,
+        themes=examples.themes(found),
+        examples_json=[{"name": e.name, "tab": e.tab, "query": e.query} for e in found],
         graphs=_graph_counts(),
     )
 

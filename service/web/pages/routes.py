@@ -18,7 +18,7 @@ from service import iris
 from service.build import coverage
 from service.store import Store
 from service.web import caching, conneg, context, errors, urls
-from service.web.pages import quality, tables
+from service.web.pages import paging, quality, tables
 from service.web.pages.args import MAX_PAGE, page_arg, whole_number
 from service.web.pages.coverage import coverage_triples, to_json
 from service.web.pages.document import incoming_pages, standalone_triples
@@ -171,13 +171,16 @@ def csv_response(table: tables.Table | None) -> Response:
 
 def render_entity(view: EntityView, at: dt.date | None) -> str:
     chart = timeline(view.iri, view.relations, view.founded, view.dissolved, dt.date.today(), at)
+    about = paging.page_of(view.statements, view.incoming.number, paging.STATEMENTS_PER_PAGE)
+    shown = paging.shown_triples(document_triples(view), view.iri, about.items)
     return render_template(
         "entity.html",
         view=view,
         at=at,
         chart=chart,
         lineage=lay_out(view.lineage, dt.date.today()),
-        jsonld=embeddable_jsonld([t for t in document_triples(view) if t.predicate.value != EDITORIAL_NOTE]),
+        about=about,
+        jsonld=embeddable_jsonld([t for t in shown if t.predicate.value != EDITORIAL_NOTE]),
         formats=urls.DOC_FORMATS,
     )
 
@@ -290,7 +293,7 @@ def class_page(name: str) -> Response | str:
         abort(400, f"{name!r} is not a class name such as nhs:PrimaryCareTrust or org:Organization")
     state = pages_state()
     at = day_for("html")
-    listing = instances(_store(), state.catalogue, class_iri, at, page_arg())
+    listing = instances(state.class_index(_store()), state.catalogue, class_iri, at, page_arg())
     if listing.total == 0 and class_iri not in state.vocabulary.terms:
         abort(404, f"no class {urls.curie(class_iri)} in the data or the ontology")
     term = state.vocabulary.terms.get(class_iri)
