@@ -124,12 +124,13 @@ class EntityView:
     def statements(self) -> list[Statement]:
         """The outgoing statements a reader sees: curators' notes (skos:editorialNote) stay in the RDF,
         and so does the skos:note the build's reasoning infers from each (editorialNote is a sub-property)."""
-        notes = {s.object for s in self.outgoing if s.predicate.iri == EDITORIAL_NOTE}
-        return [
-            s
-            for s in self.outgoing
-            if s.predicate.iri != EDITORIAL_NOTE and not (s.predicate.iri == NOTE and s.object in notes)
-        ]
+        return [s for s in self.outgoing if not self.curators(s.predicate.iri, s.object)]
+
+    def curators(self, predicate: str, value: Term) -> bool:
+        """A curator's note about it, or the skos:note copy of one: kept out of the HTML and its JSON-LD."""
+        if predicate == NOTE:
+            return any(s.predicate.iri == EDITORIAL_NOTE and s.object == value for s in self.outgoing)
+        return predicate == EDITORIAL_NOTE
 
 
 class Labeller:

@@ -21,7 +21,7 @@ from service.web import conneg, context, errors, urls
 from service.web.pages import quality
 from service.web.pages.args import MAX_PAGE, day_arg, page_arg, whole_number
 from service.web.pages.coverage import coverage_triples, to_json
-from service.web.pages.entity import EDITORIAL_NOTE, EntityView, document_triples, entity_view, exists
+from service.web.pages.entity import EntityView, document_triples, entity_view, exists
 from service.web.pages.listings import data_sources, instances
 from service.web.pages.ontology import usage_counts
 from service.web.pages.rdf import embeddable_jsonld, serialize
@@ -145,7 +145,9 @@ def render_entity(view: EntityView, at: dt.date | None) -> str:
         view=view,
         at=at,
         chart=chart,
-        jsonld=embeddable_jsonld([t for t in document_triples(view) if t.predicate.value != EDITORIAL_NOTE]),
+        jsonld=embeddable_jsonld(
+            [t for t in document_triples(view) if not view.curators(t.predicate.value, t.object)]
+        ),
         formats=urls.DOC_FORMATS,
     )
 
