@@ -39,7 +39,7 @@ def test_a_fact_holds_only_between_its_start_and_its_end(
 
 
 def test_an_undated_relation_is_not_drawn_from_the_bodys_start() -> None:
-    # Drawn as a stub marked "start unknown" where it ends (tests/web/pages/test_spans.py), never from a start.
+    # Drawn as a stub marked "start unknown" where it ends (see test_spans.py), never from a start.
     undated = Relation("r1", "ClusterMembership", Link("a", "A"), Link("b", "B"), None, dt.date(2013, 3, 31))
     dated = Relation("r2", "ClusterMembership", Link("a", "A"), Link("c", "C"), dt.date(2011, 6, 1), None)
     chart = timeline("a", [undated, dated], dt.date(2006, 10, 1), None, dt.date(2026, 1, 1))

@@ -5,12 +5,18 @@ a date control only where a date means something, and curators' notes only in th
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, Namespace, URIRef
 
 from service import iris
+from service.build import reasoning
+from service.build.validation import check as validation
+from service.build.validation import saved as saved_report
+from service.config import Settings
 from service.terms import Literal as TermLiteral
+from service.web.app import create_app
 from service.web.pages.structure import CHANGE_EVENT, board_day, event_detail, units_on
 from tests.pages_fixtures import fixture_store
 from tests.web.pages.html_tree import tree
@@ -18,6 +24,7 @@ from tests.web.pages.test_spans import KINDS, html, kinds_app, pages
 
 __all__ = ["kinds_app", "pages"]  # the fixtures, shared with test_spans
 ID = iris.ID
+SHAPES = Path(__file__).parents[3] / "shapes"
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 
 
@@ -115,3 +122,17 @@ def test_a_note_that_is_not_an_editorial_one_is_shown(pages: FlaskClient) -> Non
     # Only the copies of curators' notes are held back: a skos:note of its own is a statement like any other.
     page = html(pages, "/doc/sub-icb-location/TEST1")
     assert "A note for readers, not a curator's: shown on the page." in page.section("h-triples").text
+
+
+def test_data_quality_reads_as_sentences_without_raw_literals(tmp_path: Path) -> None:
+    store = fixture_store()
+    store.load_file(KINDS, iris.graph("kinds"))
+    reasoning.materialise(store, iris.graph("inferred"))
+    saved_report.save_report(validation.validate(store, SHAPES), tmp_path)
+    app = create_app(Settings(), store=store, manifest={"key": "truth-test"}, built=tmp_path)
+    quality = html(app.test_client(), "/doc/icb/QOP").section("h-quality")
+    item = next(li for li in quality.all("li") if "always accountable" in li.text)
+    # The board has no accountability from its founding; the day is read out, never "none" or a typed literal.
+    assert "is accountable to no one from 2022-07-01, and no known gap is stated" in item.text
+    assert "^^" not in quality.text and "XMLSchema" not in quality.text and '"' not in quality.text
+    assert "none" not in item.text
