@@ -50,9 +50,7 @@ def test_the_other_classes_and_the_practices_open_on_request(browser: object, ki
     context.close()
 
 
-def test_a_fact_with_no_start_is_a_stub_right_of_the_bodys_start(
-    browser: object, kinds_url: str
-) -> None:
+def test_a_fact_with_no_start_is_a_stub_right_of_the_bodys_start(browser: object, kinds_url: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)  # type: ignore[attr-defined]
     page = context.new_page()
     page.goto(kinds_url + "/doc/pct/5NT")
