@@ -50,6 +50,8 @@ _LEGISLATION = re.compile(
     r"legislation\.(?:data\.)?gov\.uk\.?(?::443)?/(?:cy/)?(ukpga|uksi)/(\d{4})/(\d+)", re.IGNORECASE
 )
 
+# The title of the shared curated files (their README): a data file's source title names it after the table.
+COLLECTION = "Curated facts: English NHS commissioning bodies 1996–2022"
 PUBLISHERS: dict[str, str] = {
     "api.parliament.uk": "UK Parliament (Hansard)",
     "hansard.parliament.uk": "UK Parliament (Hansard)",
@@ -152,15 +154,18 @@ def legislation_source(law: str) -> str:
 
 
 def page_title(url: str) -> str:
-    """A readable title for a page whose title is not known: its host and the last part of its path."""
+    """A readable title for a page whose title is not known: its publisher (or host) and the words of the
+    last part of its path, `HSJ: pct cluster discussions revealed`."""
     parts = urlsplit(url)
-    host = parts.netloc.removeprefix("www.")
+    host = parts.netloc.removeprefix("www.").rstrip(".")
     segments = [s for s in unquote(parts.path).split("/") if s]
     tail = segments[-1] if segments else ""
     if re.fullmatch(r"[\d.]+article|\d+|print|printable|data\.html|made", tail) and len(segments) > 1:
         tail = segments[-2]
     tail = re.sub(r"\.(html?|stm|aspx?)$", "", tail)
-    return f"{host}: {tail}" if tail else host
+    words = " ".join(re.split(r"[-_+]+", tail)).strip()
+    name = PUBLISHERS.get(parts.netloc.lower(), host)
+    return f"{name}: {words}" if words else name
 
 
 def publisher(url: str) -> str:
@@ -181,7 +186,7 @@ class SourceBook:
         Source(
             node,
             "DataFile",
-            f"Curated facts: {name}",
+            f"{description.rstrip('.')} ({COLLECTION})",
             publisher="NHS commissioning knowledge graph contributors",
             description=description,
             upstream=f"file:shared/data/curated/{name}",

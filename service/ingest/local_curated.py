@@ -30,7 +30,7 @@ def data_file(book: SourceBook, name: str, description: str) -> str:
     Source(
         node,
         "DataFile",
-        f"Curated facts of this project: {name}",
+        f"{description.rstrip('.')} (curated facts of the NHS commissioning knowledge graph)",
         publisher=PUBLISHER,
         description=description,
         upstream=f"file:data/curated/{name}",

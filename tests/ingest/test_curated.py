@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from service import iris
-from service.ingest import curated
+from service.ingest import curated, local_curated
 from service.ingest.curated_clusters import date_rows, excluded, pct_cluster_iri
-from service.ingest.curated_common import pct_iri
-from service.ingest.turtle import render
+from service.ingest.curated_common import COLLECTION, SourceBook, page_title, pct_iri
+from service.ingest.turtle import Lit, render
 from service.store import OxigraphStore
 from tests.ingest.stores import load, select
 
@@ -231,3 +231,43 @@ def test_partial_figure_date_is_approximate_not_a_date(store: OxigraphStore) -> 
         )
         == []
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [
+        (
+            "https://www.hsj.co.uk/pct-cluster-discussions-revealed/5026543.article",
+            "HSJ: pct cluster discussions revealed",
+        ),
+        ("https://en.wikipedia.org/wiki/NHS_North_West", "Wikipedia: NHS North West"),
+        (
+            "https://issuu.com./nhs/docs/nhs-pct_annual_report_2012__kirklee",
+            "issuu.com: nhs pct annual report 2012 kirklee",
+        ),
+        ("https://example.org/", "example.org"),
+    ],
+)
+def test_a_page_with_no_known_title_is_named_after_its_publisher_and_path(url: str, title: str) -> None:
+    assert page_title(url) == title
+
+
+def test_a_curated_table_is_titled_after_what_it_holds_not_its_file_name(tmp_path: Path) -> None:
+    book = SourceBook(tmp_path)
+    shared = book.data_file("key_events.csv", "Key events 1996-2022 with their legal basis.")
+    own = local_curated.data_file(
+        book, "post_holdings.csv", "Dates of post holdings researched on public pages."
+    )
+    titles = {
+        s: o.value
+        for s, p, o in book.triples
+        if p == iris.PREFIXES["dcterms"] + "title" and isinstance(o, Lit)
+    }
+    assert titles[shared] == f"Key events 1996-2022 with their legal basis ({COLLECTION})"
+    assert titles[own].startswith("Dates of post holdings researched on public pages (curated facts of")
+    assert all(".csv" not in t for t in titles.values())
+    sources = {s: o for s, p, o in book.triples if p == iris.PREFIXES["dcterms"] + "source"}
+    assert sources == {
+        shared: "file:shared/data/curated/key_events.csv",
+        own: "file:data/curated/post_holdings.csv",
+    }

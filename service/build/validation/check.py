@@ -91,8 +91,8 @@ def _message(compiled: CompiledConstraint, row: Row) -> str:
         return f"{compiled.shape.name}: {compiled.constraint.component} not met"
 
     def fill(match: re.Match[str]) -> str:
-        # An unbound variable (e.g. no date where a body was never accountable at all) reads as "none".
+        # An unbound variable (a body never accountable and with no founding date) reads as "a day not known".
         term = row.get(match.group(1))
-        return term.value if term is not None else "none"
+        return term.value if term is not None else "a day not known"
 
     return _TEMPLATE.sub(fill, template)

@@ -15,9 +15,14 @@ from service.build.catalogue import Catalogue, holds_on, parse_day, query
 from service.build.coverage import Gap, gaps_of
 from service.build.validation.saved import Finding, SavedReport, warnings_for
 from service.store import Store
-from service.terms import IRI, BNode, Row, Term, Triple
+from service.terms import IRI, BNode, Term, Triple
+from service.web.pages.dated import Link as Link
+from service.web.pages.dated import Relation as Relation
+from service.web.pages.dated import day_of, relation_from_row
 from service.web.pages.lineage import Lineage, lineage_of
 from service.web.pages.ontology import Vocabulary
+from service.web.pages.spans import When, end_of, start_of
+from service.web.pages.structure import EventDetail, Units, event_detail, units_of
 from service.web.urls import curie, outbound_kind
 
 RDF_TYPE = iris.PREFIXES["rdf"] + "type"
@@ -25,36 +30,9 @@ RDFS = iris.PREFIXES["rdfs"]
 SCHEMA = iris.PREFIXES["schema"]
 NHS = iris.DEF
 EDITORIAL_NOTE = iris.PREFIXES["skos"] + "editorialNote"
+NOTE = iris.PREFIXES["skos"] + "note"
 MEMBERS_PER_PAGE = 50
 TRIPLES_PER_PAGE = 200
-
-
-@dataclass(frozen=True)
-class Link:
-    iri: str
-    label: str
-
-
-@dataclass(frozen=True)
-class Relation:
-    """A dated relation of the entity; `other` is the party that is not the entity."""
-
-    iri: str
-    kind: str  # local name of the nhs: class, e.g. "Accountability"
-    member: Link
-    organisation: Link
-    start: dt.date | None
-    end: dt.date | None
-    post: str | None = None
-
-    def active_on(self, day: dt.date) -> bool:
-        return holds_on(self.start, self.end, day)
-
-    def other(self, iri: str) -> Link:
-        return self.organisation if self.member.iri == iri else self.member
-
-    def as_member(self, iri: str) -> bool:
-        return self.member.iri == iri
 
 
 @dataclass(frozen=True)
@@ -94,7 +72,7 @@ class EntityView:
     outbound: list[Link]  # external records: ODS, ONS, Wikidata, ...
     founded: dt.date | None
     dissolved: dt.date | None
-    events: list[tuple[str, Link, dt.date | None]]  # (role, event, date)
+    events: list[tuple[str, Link, When]]  # (role, event, date)
     relations: list[Relation]
     lineage: Lineage
     members: Page
@@ -106,9 +84,32 @@ class EntityView:
     labels: dict[str, str] = field(default_factory=dict)
     name_unknown: bool = False  # nhs:nameStatus nhs:NameUnknown: no source found names it
     gaps: list[Gap] = field(default_factory=list)  # what the sources do not say (nhs:KnownGap)
+    event: EventDetail | None = None  # for a change event: when, before, after, legal basis
+    units: Units | None = None  # for an integrated care board: its sub-ICB locations and practices on a day
 
     def label_of(self, iri: str) -> str:
         return self.labels.get(iri, iri)
+
+    @property
+    def kind(self) -> Link | None:
+        """The most specific class (ours first), shown as what the thing is; the rest on request."""
+        return self.types[0] if self.types else None
+
+    def _value(self, predicate: str) -> str | None:
+        return next((s.object.value for s in self.outgoing if s.predicate.iri == predicate), None)
+
+    @property
+    def began(self) -> When:
+        return start_of(self.founded, self._value(NHS + "approximateStart"))
+
+    @property
+    def ended(self) -> When:
+        return end_of(self.dissolved, self._value(NHS + "approximateEnd"), self._value(NHS + "endStatus"))
+
+    @property
+    def posts(self) -> list[Relation]:
+        """The posts a person held, with their dates."""
+        return [r for r in self.relations if r.kind == "PostHolding" and r.as_member(self.iri)]
 
     @property
     def is_organisation(self) -> bool:
@@ -116,8 +117,15 @@ class EntityView:
 
     @property
     def statements(self) -> list[Statement]:
-        """The outgoing statements a reader sees: curators' notes (skos:editorialNote) stay in the RDF."""
-        return [s for s in self.outgoing if s.predicate.iri != EDITORIAL_NOTE]
+        """The outgoing statements a reader sees: curators' notes (skos:editorialNote) stay in the RDF,
+        and so does the skos:note the build's reasoning infers from each (editorialNote is a sub-property)."""
+        return [s for s in self.outgoing if not self.curators(s.predicate.iri, s.object)]
+
+    def curators(self, predicate: str, value: Term) -> bool:
+        """A curator's note about it, or the skos:note copy of one: kept out of the HTML and its JSON-LD."""
+        if predicate == NOTE:
+            return any(s.predicate.iri == EDITORIAL_NOTE and s.object == value for s in self.outgoing)
+        return predicate == EDITORIAL_NOTE
 
 
 class Labeller:
@@ -143,11 +151,6 @@ class Labeller:
 
     def link(self, iri: str, ask: bool = False) -> Link:
         return Link(iri, self(iri, ask))
-
-
-def _date(row: Row, name: str) -> dt.date | None:
-    term = row.get(name)
-    return parse_day(term.value) if term is not None else None
 
 
 def outgoing(store: Store, iri: str, labels: Labeller) -> list[Statement]:
@@ -192,16 +195,8 @@ def relations(store: Store, iri: str, labels: Labeller) -> list[Relation]:
         kind = cls.value[len(NHS) :] if cls is not None else "Membership"
         if rel in found and kind == "Membership":
             continue
-        post = row.get("post")
-        found[rel] = Relation(
-            rel,
-            kind,
-            labels.link(row["member"].value),
-            labels.link(row["org"].value),
-            _date(row, "start"),
-            _date(row, "end"),
-            post.value if post is not None else None,
-        )
+        member, organisation = labels.link(row["member"].value), labels.link(row["org"].value)
+        found[rel] = relation_from_row(row, kind, member, organisation)
     return sorted(found.values(), key=lambda r: (r.start or dt.date.min, r.kind, r.other(iri).label))
 
 
@@ -213,7 +208,7 @@ def members(store: Store, iri: str, at: dt.date | None, page: int, labels: Label
             continue
         kind = cls.value[len(NHS) :] if cls is not None else "Membership"
         member = labels.link(row["member"].value)
-        found[rel] = Relation(rel, kind, member, Link(iri, ""), _date(row, "start"), _date(row, "end"))
+        found[rel] = relation_from_row(row, kind, member, Link(iri, ""))
     # Filtered here, not in SPARQL: pyoxigraph reports a substituted variable as unbound to BOUND().
     kept = [r for r in found.values() if at is None or r.active_on(at)]
     ordered = sorted(kept, key=lambda r: (r.member.label.lower(), r.start or dt.date.min))
@@ -221,10 +216,15 @@ def members(store: Store, iri: str, at: dt.date | None, page: int, labels: Label
     return Page(ordered[start : start + MEMBERS_PER_PAGE], page, len(ordered), MEMBERS_PER_PAGE)
 
 
-def events(store: Store, iri: str, labels: Labeller) -> list[tuple[str, Link, dt.date | None]]:
-    rows = store.select(query("events"), {"this": IRI(iri)})
-    found = {(r["role"].value, labels.link(r["event"].value), _date(r, "date")) for r in rows}
-    return sorted(found, key=lambda e: (e[2] or dt.date.min, e[0]))
+def events(store: Store, iri: str, labels: Labeller) -> list[tuple[str, Link, When]]:
+    """The events it went into or came out of, each dated as far as the sources date it."""
+    found = set()
+    for r in store.select(query("events"), {"this": IRI(iri)}):
+        approximate = r.get("approxDate")
+        date = start_of(day_of(r, "date"), approximate.value if approximate is not None else None)
+        date = date if date.iso else When("date unknown", None)
+        found.add((r["role"].value, labels.link(r["event"].value), date))
+    return sorted(found, key=lambda e: (e[2].iso or "", e[0], e[1].label))
 
 
 def sources(store: Store, iri: str) -> dict[str, list[str]]:
@@ -306,10 +306,12 @@ def entity_view(
     members_page: int = 1,
     triples_page: int = 1,
     report: SavedReport | None = None,
+    today: dt.date | None = None,
 ) -> EntityView:
     """Everything the page (HTML or RDF) about `iri` shows."""
     labels = Labeller(store, catalogue, vocabulary)
     out = outgoing(store, iri, labels)
+    classes = {s.object.value for s in out if s.predicate.iri == RDF_TYPE}
     values = {s.predicate.iri: s.object.value for s in out}
     founded, dissolved = (
         parse_day(values.get(SCHEMA + "foundingDate")),
@@ -341,6 +343,8 @@ def entity_view(
         labels=labels.known,
         name_unknown=_name_unknown(out),
         gaps=gaps_of(store, iri),
+        event=event_detail(iri, classes, ((s.predicate.iri, s.object) for s in out), labels),
+        units=units_of(store, iri, classes, (at, dissolved, today or dt.date.today()), labels),
     )
 
 

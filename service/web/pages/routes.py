@@ -22,7 +22,7 @@ from service.web.pages import paging, quality, tables
 from service.web.pages.args import MAX_PAGE, page_arg, whole_number
 from service.web.pages.coverage import coverage_triples, to_json
 from service.web.pages.document import incoming_pages, standalone_triples
-from service.web.pages.entity import EDITORIAL_NOTE, EntityView, document_triples, entity_view, exists
+from service.web.pages.entity import EntityView, document_triples, entity_view, exists
 from service.web.pages.headers import day_for, paging_links
 from service.web.pages.lineage import lay_out
 from service.web.pages.listings import data_sources, instances
@@ -180,7 +180,7 @@ def render_entity(view: EntityView, at: dt.date | None) -> str:
         chart=chart,
         lineage=lay_out(view.lineage, dt.date.today()),
         about=about,
-        jsonld=embeddable_jsonld([t for t in shown if t.predicate.value != EDITORIAL_NOTE]),
+        jsonld=embeddable_jsonld([t for t in shown if not view.curators(t.predicate.value, t.object)]),
         formats=urls.DOC_FORMATS,
     )
 

@@ -12,13 +12,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from service.build.catalogue import Entry
-from service.web.pages.entity import Relation
+from service.web.pages.dated import Relation
+from service.web.pages.spans import end_of, span_words, start_of
 
 WIDTH = 800
 LABEL_WIDTH = 280
 ROW = 24
 TOP = 28
 MAX_ROWS = 80
+UNKNOWN_START = 16  # the width of the stub drawn for a fact with no start, ending where it ends
 PALETTE = ["#005eb8", "#b3006b", "#007f3b", "#8a4b00", "#330072", "#006e7a", "#a00020", "#425563"]
 
 
@@ -38,6 +40,7 @@ class Bar:
     href_iri: str
     css: str
     open_end: bool
+    start_known: bool = True  # False: a stub with an "unknown start" marker, never drawn from a start
 
 
 @dataclass(frozen=True)
@@ -73,38 +76,42 @@ def timeline(
     today: dt.date,
     at: dt.date | None = None,
 ) -> Timeline | None:
-    """One bar for the lifetime, then one per relation; None when nothing is dated."""
-    dated = [r for r in relations if r.start][:MAX_ROWS]  # no start: never drawn as if always held
-    days = [d for r in dated for d in (r.start, r.end) if d] + [d for d in (founded, dissolved) if d]
+    """One bar for the lifetime, then one per relation; None when nothing is dated. A relation with no start
+    is drawn as a short stub marked "start unknown" that ends where it ends (or at the right edge while open),
+    never from the body's start or the chart's left edge."""
+    drawn = [r for r in relations if r.start] + [r for r in relations if not r.start and r.end]
+    drawn = (drawn + [r for r in relations if not r.start and not r.end])[:MAX_ROWS]
+    days = [d for r in drawn for d in (r.start, r.end) if d] + [d for d in (founded, dissolved) if d]
     if not days:
         return None
     first = min(days)
-    last = max([*days, today if any(r.end is None for r in dated) or not dissolved else first])
+    last = max([*days, today if any(r.open for r in drawn) or not dissolved else first])
     factor, origin = _scale(first, last)
 
     def x_of(day: dt.date) -> float:
         return round(LABEL_WIDTH + (day.toordinal() - origin) * factor, 1)
 
-    def bar(
-        row: int, start: dt.date | None, end: dt.date | None, label: str, detail: str, href: str, css: str
-    ) -> Bar:
-        x0, x1 = x_of(start or first), x_of(end or last)
-        return Bar(TOP + row * ROW, x0, max(x1 - x0, 2.0), label, detail, href, css, end is None)
+    def bar(row: int, r: Relation | None, label: str, detail: str, href: str, css: str) -> Bar:
+        start, end = (r.start, r.end) if r is not None else (founded, dissolved)
+        is_open = r.open if r is not None else dissolved is None
+        x1 = x_of(end or last)
+        if start is None:  # the stub: how long it had lasted is not known
+            x0 = max(x1 - UNKNOWN_START, float(LABEL_WIDTH))
+            return Bar(TOP + row * ROW, x0, max(x1 - x0, 2.0), label, detail, href, css, is_open, False)
+        x0 = x_of(start)
+        return Bar(TOP + row * ROW, x0, max(x1 - x0, 2.0), label, detail, href, css, is_open)
 
     bars = []
     if founded:
-        bars.append(bar(0, founded, dissolved, "Lifetime", _span(founded, dissolved), iri, "life"))
-    for r in dated:
+        life = span_words(start_of(founded), end_of(dissolved))
+        bars.append(bar(0, None, "Lifetime", life, iri, "life"))
+    for r in drawn:
         other = r.other(iri)
-        detail = f"{_kind_words(r, iri)}: {other.label}, {_span(r.start, r.end)}"
-        bars.append(bar(len(bars), r.start, r.end, other.label, detail, other.iri, r.kind.lower()))
+        detail = f"{_kind_words(r, iri)}: {other.label}, {span_words(r.began, r.ended)}"
+        bars.append(bar(len(bars), r, other.label, detail, other.iri, r.kind.lower()))
     height = TOP + len(bars) * ROW + 8
     marker = x_of(at) if at and first <= at <= last else None
-    return Timeline(WIDTH, height, _ticks(first, last, x_of), bars, marker, len(relations) - len(dated))
-
-
-def _span(start: dt.date | None, end: dt.date | None) -> str:
-    return f"{start.isoformat() if start else 'start unknown'} to {end.isoformat() if end else 'open'}"
+    return Timeline(WIDTH, height, _ticks(first, last, x_of), bars, marker, len(relations) - len(drawn))
 
 
 def _kind_words(r: Relation, iri: str) -> str:

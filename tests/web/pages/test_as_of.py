@@ -38,13 +38,15 @@ def test_a_fact_holds_only_between_its_start_and_its_end(
     assert Entry("e", founded=start, dissolved=end).alive_on(day) == expected
 
 
-def test_an_undated_relation_is_not_drawn_on_the_timeline() -> None:
+def test_an_undated_relation_is_not_drawn_from_the_bodys_start() -> None:
+    # Drawn as a stub marked "start unknown" where it ends (see test_spans.py), never from a start.
     undated = Relation("r1", "ClusterMembership", Link("a", "A"), Link("b", "B"), None, dt.date(2013, 3, 31))
     dated = Relation("r2", "ClusterMembership", Link("a", "A"), Link("c", "C"), dt.date(2011, 6, 1), None)
     chart = timeline("a", [undated, dated], dt.date(2006, 10, 1), None, dt.date(2026, 1, 1))
     assert chart is not None
-    assert [b.href_iri for b in chart.bars] == ["a", "c"]
-    assert chart.omitted == 1
+    assert [(b.href_iri, b.start_known) for b in chart.bars] == [("a", True), ("c", True), ("b", False)]
+    assert chart.bars[2].x > chart.bars[0].x
+    assert chart.omitted == 0
 
 
 @pytest.fixture(scope="module")

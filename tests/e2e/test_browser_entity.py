@@ -1,0 +1,66 @@
+"""What a person sees of issue 18's entity pages, in Chromium: one kind with the other classes behind a
+control, an ICB's practices on request, the stub of a fact with no start, and no serious axe violations."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from werkzeug.serving import make_server
+
+from service import iris
+from service.config import Settings
+from service.web.app import create_app
+from tests.e2e.test_browser import browser, serious_violations
+from tests.pages_fixtures import fixture_store
+from tests.web.pages.test_spans import KINDS
+
+__all__ = ["browser"]  # the Chromium fixture, shared with test_browser
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def kinds_url() -> Iterator[str]:
+    store = fixture_store()
+    store.load_file(KINDS, iris.graph("kinds"))
+    server = make_server("127.0.0.1", 0, create_app(Settings(), store=store), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+def test_the_other_classes_and_the_practices_open_on_request(browser: object, kinds_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(kinds_url + "/doc/icb/QOP?at=2023-01-01")
+    kind = page.locator("p.kind")
+    assert kind.inner_text() == "Instance of Integrated Care Board"
+    other = page.locator("details.all-types code", has_text="foaf:Organization")
+    assert not other.is_visible()
+    page.get_by_text("All 6 classes").click()
+    other.wait_for(state="visible")
+    practice = page.get_by_role("link", name="The Vallance Centre")
+    assert not practice.is_visible()
+    page.locator("li.unit summary", has_text="2 practices").click()
+    practice.wait_for(state="visible")
+    assert serious_violations(page) == []
+    context.close()
+
+
+def test_a_fact_with_no_start_is_a_stub_right_of_the_bodys_start(browser: object, kinds_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(kinds_url + "/doc/pct/5NT")
+    marker = page.locator("svg text.start-unknown-marker")
+    assert marker.count() == 1 and marker.inner_html() == "?" and marker.is_visible()
+    stub = page.locator("svg rect.start-unknown").bounding_box()
+    life = page.locator("svg rect.life").bounding_box()
+    assert stub is not None and life is not None
+    assert stub["x"] > life["x"] + 10  # not drawn from the body's start
+    page.goto(kinds_url + "/doc/person/john-illustrative")
+    assert "ended, date unknown" in page.locator("section.posts").inner_text()
+    assert serious_violations(page) == []
+    context.close()
