@@ -62,7 +62,8 @@ class Name:
 @dataclass(frozen=True)
 class Hit:
     entry: Entry
-    score: int  # 100 an exact code or name; less the looser the match (see MATCH_SCORE)
+    score: int  # 100 an exact code or name, less the looser the match (MATCH_SCORE); 5 less for an
+    # alternative name, 10 for a former one
     matched: str  # the name that matched, or "code"
     kind: str  # the most specific class, "" if none is known
     former: bool = False  # `matched` is a former name
