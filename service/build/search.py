@@ -7,7 +7,7 @@ over plain data, for the search pages and for any other caller (reconciliation).
 What matches: every word of the query must start a word of one name of the thing (its label, an
 alternative name or a former name), or the query is the thing's ODS or GSS code. A query word of 5 letters
 or more that starts no word of any name at all is read as a misspelling: it matches the words within one
-edit of it (5-7 letters) or two (8 or more), found by service/build/typos.py.
+edit of it (5-7 letters) or two (8 or more), the nearest of them only, found by service/build/typos.py.
 
 The ranking, one rule after another (a later rule only orders what the earlier ones leave equal):
  1. an exact code, then an exact name (the whole name, any case and accents), then everything else;
@@ -53,10 +53,13 @@ class Name:
     text: str
     words: tuple[str, ...]
     which: int  # CURRENT, ALTERNATIVE or FORMER
+    joined: str = ""  # the words, one space between
+    word_set: frozenset[str] = frozenset()
 
-    @property
-    def joined(self) -> str:
-        return " ".join(self.words)
+
+def name(text: str, which: int) -> Name:
+    found = tuple(words(text))
+    return Name(text, found, which, " ".join(found), frozenset(found))
 
 
 @dataclass(frozen=True)
@@ -99,10 +102,10 @@ def names_of(entry: Entry) -> tuple[Name, ...]:
         + [(f, FORMER) for f in entry.former_names]
         + [(a, ALTERNATIVE) for a in entry.alt_labels]
     ):
-        name = Name(text, tuple(words(text)), which)
-        if name.words and name.joined not in seen:
-            seen.add(name.joined)
-            names.append(name)
+        made = name(text, which)
+        if made.words and made.joined not in seen:
+            seen.add(made.joined)
+            names.append(made)
     return tuple(names)
 
 
@@ -138,17 +141,21 @@ class SearchIndex:
         self.names: dict[str, tuple[Name, ...]] = {}
         self.kinds: dict[str, str] = {}
         self.groups: dict[str, int] = {}
+        self.codes: dict[str, frozenset[str]] = {}  # folded
+        self.sort_labels: dict[str, str] = {}
         by_word: dict[str, set[str]] = defaultdict(set)
         self.by_code: dict[str, set[str]] = defaultdict(set)
         for entry in entries:
             iri = entry.iri
             self.entries[iri], self.names[iri] = entry, names_of(entry)
             self.kinds[iri], self.groups[iri] = kind_of(entry), group_of(entry.classes)
+            self.codes[iri] = frozenset(fold(c).strip() for c in entry.codes)
+            self.sort_labels[iri] = fold(entry.label)
             for name in self.names[iri]:
                 for word in name.words:
                     by_word[word].add(iri)
-            for code in entry.codes:
-                self.by_code[fold(code).strip()].add(iri)
+            for code in self.codes[iri]:
+                self.by_code[code].add(iri)
         self.by_word = dict(by_word)
         self.vocabulary = sorted(self.by_word)
         self.typos = TypoIndex(w for w in self.vocabulary if len(w) >= 3)
@@ -165,7 +172,7 @@ class SearchIndex:
         for word in query_words:
             found = self.starting(word)
             misspelt = not found and allowed_distance(word) > 0
-            stands_for.append(frozenset(self.typos.near(word) if misspelt else found))
+            stands_for.append(frozenset(self.typos.nearest(word) if misspelt else found))
             typo.append(misspelt)
         return Query(" ".join(query_words), fold(text).strip(), query_words, tuple(stands_for), tuple(typo))
 
@@ -209,7 +216,7 @@ class SearchIndex:
     def match(self, entry: Entry, query: Query) -> Match | None:
         """How `entry` matches best, or None: its code, else its best name (rules 1, 4 and 5)."""
         kind = self.kinds[entry.iri]
-        if query.code in (fold(c).strip() for c in entry.codes):
+        if query.code in self.codes[entry.iri]:
             return Match(Hit(entry, 100, "code", kind), 0, CURRENT)
         best: tuple[int, int, Name] | None = None
         for name in self.names[entry.iri]:
@@ -225,8 +232,8 @@ class SearchIndex:
     @staticmethod
     def how(name: Name, query: Query) -> int | None:
         """0 for the whole name, else STARTS, WHOLE_WORDS, WORD_STARTS or TYPO; None: no match."""
-        present = set(name.words)
-        if not all(present & stands for stands in query.stands_for):
+        present = name.word_set
+        if any(present.isdisjoint(stands) for stands in query.stands_for):
             return None
         if any(query.typo):
             return TYPO
@@ -248,6 +255,6 @@ class SearchIndex:
             match.how,
             match.which,
             len(entry.label),
-            fold(entry.label),
+            self.sort_labels[entry.iri],
             entry.iri,
         )

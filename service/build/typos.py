@@ -59,23 +59,36 @@ class TypoIndex:
     """The words of a vocabulary, found again from a misspelling of them."""
 
     def __init__(self, vocabulary: Iterable[str]) -> None:
-        postings: dict[str, list[str]] = defaultdict(list)
+        # trigram -> word length -> words: a look-up reads only the lengths within reach.
+        postings: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
         self._sizes: dict[str, int] = {}
         for word in set(vocabulary):
             grams = set(trigrams(word))
             self._sizes[word] = len(grams)
             for gram in grams:
-                postings[gram].append(word)
-        self._postings = dict(postings)
+                postings[gram][len(word)].append(word)
+        self._postings = {gram: dict(by_length) for gram, by_length in postings.items()}
+
+    def nearest(self, word: str) -> list[str]:
+        """The vocabulary's words nearest to `word`, within its allowed distance: "manchster" is read as
+        "manchester" (one edit), not also as "lancaster" (two)."""
+        found = self.near_with_distance(word)
+        return [w for d, w in found if d == found[0][0]] if found else []
 
     def near(self, word: str) -> list[str]:
         """The vocabulary's words within `allowed_distance(word)` edits of `word`, nearest first (the
         word itself, if known, at distance 0)."""
+        return [w for _, w in self.near_with_distance(word)]
+
+    def near_with_distance(self, word: str) -> list[tuple[int, str]]:
         bound = allowed_distance(word)
         grams = set(trigrams(word))
+        lengths = range(len(word) - bound, len(word) + bound + 1)
         shared: Counter[str] = Counter()
         for gram in grams:
-            shared.update(self._postings.get(gram, ()))
+            by_length = self._postings.get(gram, {})
+            for length in lengths:
+                shared.update(by_length.get(length, ()))
         found = []
         for candidate, count in shared.items():
             needed = max(len(grams), self._sizes[candidate]) - 4 * bound
@@ -83,4 +96,4 @@ class TypoIndex:
                 distance = edit_distance(word, candidate, bound)
                 if distance <= bound:
                     found.append((distance, candidate))
-        return [w for _, w in sorted(found)]
+        return sorted(found)

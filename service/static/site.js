@@ -52,7 +52,8 @@
 
     function open(option) { window.location.assign(option.getAttribute("data-href")); }
 
-    function show(hits) {
+    function show(q, hits) {
+      list.setAttribute("data-q", q);  // what the list answers (the box may hold more by now)
       while (list.firstChild) { list.removeChild(list.firstChild); }
       hits.forEach(function (hit, i) {
         var option = document.createElement("li");
@@ -83,7 +84,7 @@
       mine = asked;
       fetch(url + "?q=" + encodeURIComponent(q) + "&limit=10", { headers: { Accept: "application/json" } })
         .then(function (r) { return r.ok ? r.json() : []; })
-        .then(function (hits) { if (mine === asked) { show(hits); } })
+        .then(function (hits) { if (mine === asked) { show(q, hits); } })
         .catch(function () { /* suggestions are optional */ });
     }
 

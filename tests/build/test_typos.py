@@ -61,3 +61,11 @@ def test_near_orders_by_distance() -> None:
     assert index.near("bolton") == ["bolton"]
     assert index.near("bolt") == []  # under 5 letters no edit is allowed, and "bolt" itself is not there
     assert TypoIndex(["boltons"]).near("bolton") == ["boltons"]
+
+
+def test_nearest_keeps_the_nearest_spellings_only() -> None:
+    index = TypoIndex(["manchester", "lancaster", "lanchester", "salford", "salfords"])
+    assert index.near("manchster") == ["manchester", "lancaster", "lanchester"]  # by distance, then name
+    assert index.nearest("manchster") == ["manchester"]
+    assert index.nearest("salfrod") == ["salford"]  # two neighbours swapped: one edit
+    assert index.nearest("xyzzyx") == []

@@ -123,7 +123,7 @@ def test_phone_layout_and_suggestions(browser: object, base_url: str) -> None:
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(base_url + "/search")
     page.locator("#q").press_sequentially("manch")
-    page.locator("#q-suggestions option").first.wait_for(state="attached")
-    assert page.locator("#q-suggestions option").count() > 3
+    page.locator("#q-suggestions [role=option]").first.wait_for(state="attached")
+    assert page.locator("#q-suggestions [role=option]").count() > 3
     assert [e for e in errors if "Content Security Policy" in e] == []
     context.close()

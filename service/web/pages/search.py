@@ -80,14 +80,15 @@ def search_view(
 
 
 def hit_json(hit: Hit, vocabulary: Vocabulary, href: str) -> dict[str, object]:
-    """A hit as /search.json gives it (docs/api: the fields up to `href` are the original contract)."""
+    """A hit as /search.json gives it (service/static/openapi.json, Hit): the fields up to `href` are
+    those it has always had, the others came with paging and filters."""
     entry = hit.entry
     return {
         "iri": entry.iri,
         "label": entry.label,
         "matched": hit.matched,
         "codes": entry.codes,
-        "kind": vocabulary.label(hit.kind) if hit.kind else None,
+        "kind": (vocabulary.label(hit.kind) or hit.kind) if hit.kind else "",
         "href": href,
         "kindIri": hit.kind or None,
         "score": hit.score,
