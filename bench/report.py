@@ -125,10 +125,11 @@ def pages(p: Results) -> list[str]:
         if name in ("plan", "worker_rss_mb_after_load", "memory_mb_after_load"):
             continue
         if "status" in f:
-            rows.append([name, f["status"], "-", "-", "-"])
+            rows.append([name, f["status"], "-", "-", "-", "-"])
         else:
-            rows.append([name, f["url"], _rate(f), f.get("p50_ms", "-"), f.get("p99_ms", "-")])
-    out += _table(["page", "url", "req/s", "p50 ms", "p99 ms"], rows)
+            figures = [_rate(f), f.get("p50_ms", "-"), f.get("p99_ms", "-"), f.get("bytes", "-")]
+            rows.append([name, f["url"], *figures])
+    out += _table(["page", "url", "req/s", "p50 ms", "p99 ms", "bytes"], rows)
     return out + [f"VmRSS after the load (MB): {p.get('memory_mb_after_load')}", ""]
 
 

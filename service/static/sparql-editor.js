@@ -48,7 +48,7 @@
   document.querySelectorAll("button.example").forEach((button) => {
     button.addEventListener("click", () => {
       const example = config.examples.find((e) => e.name === button.dataset.example);
-      const tab = yasgui.addTab(true, { name: example.title });
+      const tab = yasgui.addTab(true, { name: example.tab });
       tab.setQuery(example.query);
       tab.query();
     });

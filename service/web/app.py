@@ -11,8 +11,9 @@ from service.build import builder
 from service.config import Settings
 from service.store import RemoteStore, Store
 from service.store.dialect import DIALECTS
-from service.web import context, errors, home, observability, sparql, urls
+from service.web import caching, context, errors, home, observability, sparql, urls
 from service.web.context import EXTENSION, AppState
+from service.web.pages import published
 from service.web.pages import routes as pages
 from service.web.pages.state import build_pages_state
 
@@ -42,7 +43,8 @@ def create_app(
     context.attach(app, sparql.make_sparql_state(app, app_state))
     context.attach(app, build_pages_state(app_state))
     observability.install(app, app_state.metrics)
-    for blueprint in (home.blueprint, sparql.blueprint, pages.blueprint):
+    caching.install(app)
+    for blueprint in (home.blueprint, sparql.blueprint, pages.blueprint, published.blueprint):
         app.register_blueprint(blueprint)
     for name in pages.TEMPLATE_GLOBALS:
         app.add_template_global(getattr(urls, name), name)

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, render_template
 
 from service.store import RemoteStore, StoreUnavailableError
 from service.web import context
-from service.web.pages.args import day_arg
+from service.web.pages.headers import day_for
 from service.web.pages.listings import landscape
 from service.web.pages.state import pages_state
 
@@ -30,7 +30,7 @@ def dataset_summary(manifest: dict[str, object]) -> dict[str, object]:
 
 @blueprint.get("/")
 def index() -> str:
-    day = day_arg() or dt.date.today()
+    day = day_for("html") or dt.date.today()
     state = pages_state()
     view = landscape(state.catalogue, state.vocabulary, state.accountabilities, day)
     summary = dataset_summary(context.state().manifest)

@@ -1,4 +1,4 @@
-"""The SPARQL service description (sd:Service) as a graph, with VoID statistics, and the example queries.
+"""The SPARQL service description (sd:Service) as a graph, with VoID statistics.
 
 Built from the build's manifest (triples per named graph, things per class) as plain triples, then
 written by the same streaming writers as query results.
@@ -7,10 +7,8 @@ written by the same streaming writers as query results.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from pathlib import Path
 
-from service import iris, queries
+from service import iris
 from service.config import Settings
 from service.query.writers import write_triples
 from service.terms import IRI, BNode, Literal, Triple
@@ -98,22 +96,3 @@ def describe(
 
 def serialize(triples: list[Triple], fmt: str) -> Iterator[bytes]:
     return write_triples(fmt, triples, {**DESCRIPTION_PREFIXES, "nhs": iris.DEF})
-
-
-@dataclass(frozen=True)
-class Example:
-    """A one-click example for the query editor: the first `# ` comment line is its title."""
-
-    name: str
-    title: str
-    query: str
-
-
-def examples(folder: Path = queries.EXAMPLES) -> list[Example]:
-    found = []
-    for path in sorted(folder.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        first = text.splitlines()[0] if text else ""
-        title = first[1:].strip() if first.startswith("#") else path.stem.replace("-", " ")
-        found.append(Example(path.stem, title, text))
-    return found

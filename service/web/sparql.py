@@ -13,13 +13,10 @@ no place for it). User queries run through the governor (timeout, concurrency, r
 
 from __future__ import annotations
 
-import hashlib
 import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
 
 from flask import Blueprint, Flask, Request, Response, render_template, request
 
@@ -41,22 +38,13 @@ from service.query.remote import RemoteRunner
 from service.query.result_cache import KeptAnswer, ResultCache
 from service.query.runner import Governor, InProcessRunner, QueryRunner
 from service.store import RemoteStore
-from service.web import conneg, context, errors, service_description, urls
+from service.web import conneg, context, errors, examples, service_description, urls
 from service.web.answers import AnswerBody
+from service.web.caching import CORS, not_modified, validators
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
-CACHE_CONTROL = "public, max-age=300"
-CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "ETag, Last-Modified, X-SPARQL-Max-Rows, Retry-After, Cache-Status",
-}
-PREFLIGHT = {
-    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Modified-Since",
-    "Access-Control-Max-Age": "86400",
-}
 DESCRIPTION_TYPES = ["text/turtle", "text/html", *list(conneg.GRAPH_MEDIA_TYPES)[1:4]]
 
 blueprint = Blueprint("sparql", __name__)
@@ -204,41 +192,6 @@ def result_formats(req: Request) -> tuple[str | None, str | None]:
     return solution, graph
 
 
-# --- caching ------------------------------------------------------------------------------------------
-
-
-def _last_modified() -> datetime | None:
-    built = context.state().manifest.get("built")
-    try:
-        return datetime.strptime(str(built), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    except ValueError:
-        return None
-
-
-def validators(*parts: object) -> dict[str, str]:
-    """ETag (from the data version and what was asked), Last-Modified, Cache-Control and Vary."""
-    digest = hashlib.sha256(repr((context.state().data_version, *parts)).encode()).hexdigest()
-    headers = {"ETag": f'W/"{digest[:32]}"', "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
-    modified = _last_modified()
-    if modified is not None:
-        headers["Last-Modified"] = format_datetime(modified, usegmt=True)
-    return headers
-
-
-def not_modified(req: Request, headers: dict[str, str]) -> bool:
-    """Whether the client's copy is current (If-None-Match wins over If-Modified-Since)."""
-    if "If-None-Match" in req.headers:
-        tags = {t.strip() for t in req.headers["If-None-Match"].split(",")}
-        return "*" in tags or headers["ETag"] in tags or headers["ETag"][2:] in tags
-    since, modified = req.headers.get("If-Modified-Since"), _last_modified()
-    if since is None or modified is None:
-        return False
-    try:
-        return parsedate_to_datetime(since) >= modified
-    except (TypeError, ValueError):
-        return False
-
-
 # --- the endpoint -------------------------------------------------------------------------------------
 
 
@@ -255,14 +208,6 @@ def endpoint() -> Response:
         return run_query(operation)
     except ProtocolError as exc:
         return exc.response
-
-
-@blueprint.after_request
-def add_cors(response: Response) -> Response:
-    response.headers.update(CORS)
-    if request.method == "OPTIONS":
-        response.headers.update(PREFLIGHT)
-    return response
 
 
 def run_query(operation: Operation) -> Response:
@@ -347,13 +292,14 @@ def _graph_counts() -> dict[str, int]:
 
 
 def query_editor() -> str:
-    examples = service_description.examples()
+    found = examples.examples()
     return render_template(
         "sparql.html",
         endpoint=urls.sparql_endpoint_url(),
         prefixes=iris.PREFIXES,
-        examples=examples,
-        examples_json=[{"name": e.name, "title": e.title, "query": e.query} for e in examples],
+        examples=found,
+        themes=examples.themes(found),
+        examples_json=[{"name": e.name, "tab": e.tab, "query": e.query} for e in found],
         graphs=_graph_counts(),
     )
 

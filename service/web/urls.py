@@ -14,6 +14,7 @@ Paths (documented in docs/uris.md, "Documents and formats"):
   /def, /def.{ext}      the ontology; /def#Term a term
   /class/{curie}        the instances of a class; /search, /search.json; /about
   /shapes, /validation  the SHACL shapes and the build's report (HTML, .ttl; .json for the report)
+  /robots.txt, /sitemap.xml, /sitemaps/{n}.xml   for crawlers; /context.jsonld  the JSON-LD context
   /openapi.json         the OpenAPI 3 description of the JSON endpoints (service/static/openapi.json)
 """
 
@@ -57,6 +58,7 @@ MEDIA_ALIASES = {
 
 # A path under id/: segments of letters, digits, '-' and '_' (codes, slugs, dates, `a--b` intervals).
 _ID_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(?:/[A-Za-z0-9][A-Za-z0-9_-]*)*$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CURIE = re.compile(r"^(?:([a-z][a-z0-9]*):)?([A-Za-z_][A-Za-z0-9_-]*)$")
 
 
@@ -151,11 +153,25 @@ def _document_url(path: str) -> str:
     return str(prefix) + quote(path, safe="!$&'()*+,/:;=@")
 
 
+def _chosen_day() -> str | None:
+    """This request's `?at=` when it is a well-formed date (a page with a malformed one is not drawn)."""
+    day: str | None = g.get("chosen_day", "")
+    if day == "":
+        from flask import request
+
+        text = request.args.get("at", "").strip()
+        day = g.chosen_day = text if _DAY.match(text) else None
+    return day
+
+
 def href(iri: str, **query: str | int | None) -> str:
-    """Where a link to this IRI should point: our page about it on this host, or the IRI itself."""
+    """Where a link to this IRI should point: our page about it on this host, or the IRI itself. A link
+    to one of our documents keeps the date the reader chose (`?at=`), unless `at` is given (None: none)."""
     base = _base()
     path = path_for_iri(iri, base)
     if path is not None:
+        if "at" not in query:
+            query = {"at": _chosen_day(), **query}
         return _document_url(path) + _query(query)
     name = term_name(iri, base)
     if name is not None:
@@ -190,6 +206,11 @@ def page_href(endpoint: str, ext: str = "") -> str:
     return url_for(endpoint, ext=ext) if ext else url_for(endpoint)
 
 
+def context_url() -> str:
+    """The absolute URL of the published JSON-LD context, which every JSON-LD document names."""
+    return url_for("published.jsonld_context_document", _external=True)
+
+
 def sparql_endpoint_url() -> str:
     """The SPARQL endpoint's absolute URL on this host: the service description's sd:endpoint, the
     query editor's target."""
@@ -211,6 +232,17 @@ def search_json_href(q: str | None = None, **query: str | int | None) -> str:
 
 def home_href(**query: str | int | None) -> str:
     return url_for("home.index") + _query(query)
+
+
+def csv_href(table: str) -> str:
+    """This page's URL asking for one of its tables as CSV (`?format=csv&table=members`, the other
+    arguments kept): the one way every table of every page is offered (service/web/pages/tables.py)."""
+    from flask import request
+
+    params: dict[str, str | int | None] = {
+        k: v for k, v in request.args.items() if k not in ("format", "table")
+    }
+    return _query({**params, "format": "csv", "table": table})
 
 
 def query_with(name: str, value: str | int | None) -> str:

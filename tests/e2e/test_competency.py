@@ -1,8 +1,10 @@
 """The competency questions of docs/competency-questions.md, run against a live server on the real data.
 
-Each question's answer block is compared exactly with the canonical form of the endpoint's result. After a
-change to the data, `python -m tests.e2e.test_competency --write` regenerates every answer from the data (on a
-live server, as the test runs it); review the diff before committing it. `--in-memory` does the same on a
+Each question's query is its file in service/queries/examples/ (the query editor's examples), which the
+document shows; the answer block is compared exactly with the canonical form of the endpoint's result for
+that file. After a change to the data or to a query file, `python -m tests.e2e.test_competency --write`
+regenerates every query block from its file and every answer from the data (on a live server, as the test
+runs it); review the diff before committing it. `--in-memory` does the same on a
 store loaded in this process without the build's validation, for local work while the data does not conform.
 """
 
@@ -21,6 +23,7 @@ from typing import Any
 import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
+from service.web.examples import Example, examples
 from tests.engines import virtuoso
 from tests.engines.oxigraph_server import backend_args
 from tests.live import LiveServer, live_server
@@ -62,19 +65,37 @@ SEED_FIGURES = {
 class Question:
     number: int
     text: str
-    query: str
+    shown: str  # the query as the document shows it: its file's body, unless the two have drifted apart
     answer: str
     span: tuple[int, int]  # where the answer block's content sits in the document
+    query_span: tuple[int, int]  # where the query block's content sits
+    example: Example  # its file in service/queries/examples/, which is what runs
+
+    @property
+    def query(self) -> str:
+        return self.example.query
+
+
+def numbered_examples() -> dict[int, Example]:
+    return {e.number: e for e in examples() if e.number is not None}
 
 
 def questions(text: str) -> list[Question]:
-    found = []
+    """The document's questions, each with its example file (KeyError: a question without one)."""
+    found, files = [], numbered_examples()
     for match in QUESTION.finditer(text):
         if "```" in match["between"]:
             raise ValueError(f"Q{match['number']}: a code block between the heading and the query")
+        number = int(match["number"])
         found.append(
             Question(
-                int(match["number"]), match["text"], match["query"], match["answer"], match.span("answer")
+                number,
+                match["text"],
+                match["query"],
+                match["answer"],
+                match.span("answer"),
+                match.span("query"),
+                files[number],
             )
         )
     return found
@@ -135,11 +156,13 @@ def in_memory_answerer() -> Callable[[str], dict[str, Any]]:
 
 
 def rewrite(text: str, answer: Callable[[str], dict[str, Any]]) -> str:
-    """The document with every answer block replaced by the canonical result of its query."""
+    """The document with every query block replaced by its file's body and every answer block by the
+    canonical result of that file."""
     pieces, last = [], 0
     for question in questions(text):
-        start, end = question.span
-        pieces += [text[last:start], canonical(answer(question.query))]
+        (query_start, query_end), (start, end) = question.query_span, question.span
+        pieces += [text[last:query_start], question.example.body, text[query_end:start]]
+        pieces.append(canonical(answer(question.query)))
         last = end
     return "".join(pieces) + text[last:]
 
@@ -183,6 +206,14 @@ def test_the_questions_are_numbered_and_many() -> None:
     assert len(QUESTIONS) >= 30
     assert [q.number for q in QUESTIONS] == list(range(1, len(QUESTIONS) + 1))
     assert DOC.read_text(encoding="utf-8").count("### Q") == len(QUESTIONS), "a question the parser missed"
+
+
+def test_each_question_is_an_example_file_and_the_document_shows_that_file() -> None:
+    """The editor's examples are these questions: one file each, titled with the question, nothing more."""
+    assert sorted(numbered_examples()) == [q.number for q in QUESTIONS]
+    for q in QUESTIONS:
+        assert q.example.title == q.text, f"Q{q.number}: the file's title differs from the question"
+        assert q.shown == q.example.body, f"Q{q.number}: the document differs from {q.example.name}.rq"
 
 
 def test_every_query_that_returns_rows_defines_their_order() -> None:

@@ -21,16 +21,18 @@ from tests.engines.oxigraph_server import OxigraphServer, oxigraph_server
 from tests.live import stop_group
 from tests.remote_fixtures import W3C_GRAPHS, Backend
 
+# The examples are the competency questions: tests/e2e/test_competency.py asks each of the real data on an
+# Oxigraph server as well as the embedded store, against its documented answer.
 NAMED_QUERIES = sorted(
     f"{path.parent.name}/{path.stem}"
-    for folder in ("pages", "coverage", "examples", "rules")
+    for folder in ("pages", "coverage", "rules")
     for path in (queries.FOLDER / folder).glob("*.rq")
 )
 BOUND_IRIS = 12  # how many of the fixture's things each query about `?this` is asked about
 # GROUP_CONCAT joins in no set order (SPARQL leaves it open; the embedded store's in-memory order differs
 # from the server's on-disk one): such values are compared as sets of words.
 GROUP_CONCAT = re.compile(r'GROUP_CONCAT\(.*separator="(.)"\) AS \?(\w+)')
-# The fixture holds nothing these ask about (known gaps, figures, the real codes the examples name), and
+# The fixture holds nothing these ask about (known gaps, figures), and
 # none of the consistency checks fails on it: the same empty answer from both stores is all they show.
 # tests/e2e/test_remote_queries.py asks those of the real data (all but the few that read the whole store).
 EMPTY_ON_THE_FIXTURE = {
@@ -38,9 +40,6 @@ EMPTY_ON_THE_FIXTURE = {
     "coverage/gaps",
     "coverage/gaps_of",
     "coverage/unnamed",
-    "examples/members-on-a-date",
-    "examples/practice-parent-on-a-date",
-    "examples/predecessors",
     "rules/check-cax-adc",
     "rules/check-cax-dw",
     "rules/check-cls-nothing2",

@@ -1,18 +1,14 @@
 """The SPARQL service description (service/web/service_description.py) built as a graph, written in each
-format, parsed back and queried; and the example queries. (tests/web/test_sparql.py checks that GET /sparql
-serves it.)"""
+format, parsed back and queried. (tests/web/test_sparql.py checks that GET /sparql serves it.)"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from service.config import Settings
-from service.queries import EXAMPLES
-from service.web.service_description import describe, examples, serialize
+from service.web.service_description import describe, serialize
 from tests.sparql_fixtures import parse_rdf
 
 ENDPOINT = "http://example.org/sparql"
@@ -78,23 +74,3 @@ def test_every_format_writes_the_same_graph(fmt: str) -> None:
     triples = describe(ENDPOINT, Settings(), COUNTS, MANIFEST)
     written = parse_rdf(b"".join(serialize(triples, fmt)), RDFLIB[fmt])
     assert len(written) == len(set(triples)) and isomorphic(written, description())
-
-
-def test_examples_take_their_title_from_the_first_comment(tmp_path: Path) -> None:
-    (tmp_path / "b-second.rq").write_text("# Members on a day\nSELECT * { ?s ?p ?o }\n", encoding="utf-8")
-    (tmp_path / "a-first-one.rq").write_text("SELECT * { ?s ?p ?o }\n", encoding="utf-8")
-    (tmp_path / "empty.rq").write_text("", encoding="utf-8")
-    (tmp_path / "notes.txt").write_text("# not a query\n", encoding="utf-8")
-    found = examples(tmp_path)
-    assert [(e.name, e.title) for e in found] == [
-        ("a-first-one", "a first one"),
-        ("b-second", "Members on a day"),
-        ("empty", "empty"),
-    ]
-    assert found[1].query == "# Members on a day\nSELECT * { ?s ?p ?o }\n"
-
-
-def test_the_shipped_examples_each_have_a_title_and_a_query() -> None:
-    shipped = examples()
-    assert len(shipped) == len(list(EXAMPLES.glob("*.rq"))) > 0
-    assert all(e.title and not e.title.startswith("#") and "SELECT" in e.query.upper() for e in shipped)

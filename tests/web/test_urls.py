@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from flask import Flask, url_for
 from hypothesis import given
 from hypothesis import strategies as st
 
 from service import iris
+from service.config import Settings
 from service.web import urls
+from service.web.app import create_app
+from tests.pages_fixtures import fixture_store
 
 segment = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_-]{0,20}", fullmatch=True)
 paths = st.lists(segment, min_size=1, max_size=6).map("/".join)
@@ -115,3 +121,47 @@ def test_outbound_kinds() -> None:
 def test_document_urls_match_the_router(path: str) -> None:
     with _router().test_request_context("/", base_url="http://example.org/prefix"):
         assert urls._document_url(path) == url_for("pages.document", path=path)
+
+
+class Hrefs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.hrefs += [v for k, v in attrs if k == "href" and v]
+
+
+def entity_links(html: str) -> list[tuple[str, dict[str, list[str]]]]:
+    """(path, query) of every link to an entity document but the page's own format links."""
+    parser = Hrefs()
+    parser.feed(html)
+    found = [urlsplit(h) for h in parser.hrefs]
+    return [
+        (u.path, parse_qs(u.query))
+        for u in found
+        if not u.netloc and u.path.startswith("/doc/") and "." not in u.path
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "itself"),
+    [("/doc/pct/5NT?at=2010-01-01", "/doc/pct/5NT"), ("/class/PrimaryCareTrust?at=2010-01-01", None)],
+)
+def test_the_chosen_day_is_carried_on_links_to_other_entities(url: str, itself: str | None) -> None:
+    client = create_app(Settings(), store=fixture_store()).test_client()
+    dated = entity_links(client.get(url).get_data(as_text=True))
+    others = [(path, q) for path, q in dated if path != itself]  # the page's "clear the date" link
+    assert others and all(q.get("at") == ["2010-01-01"] for _, q in others)
+    undated = entity_links(client.get(url.split("?")[0]).get_data(as_text=True))
+    assert undated and all("at" not in q for _, q in undated)
+
+
+def test_links_to_the_ontology_and_the_world_carry_no_day() -> None:
+    app = create_app(Settings(), store=fixture_store())
+    with app.test_request_context("/doc/pct/5NT?at=2010-01-01"):
+        assert urls.href(iris.DEF + "PrimaryCareTrust") == "/def#PrimaryCareTrust"
+        assert urls.href("http://www.wikidata.org/entity/Q1") == "http://www.wikidata.org/entity/Q1"
+        assert urls.href(iris.ID + "ccg/00W") == "/doc/ccg/00W?at=2010-01-01"
+        assert urls.href(iris.ID + "ccg/00W", at=None) == "/doc/ccg/00W"

@@ -16,6 +16,7 @@ from service.build.coverage import Gap, gaps_of
 from service.build.validation.saved import Finding, SavedReport, warnings_for
 from service.store import Store
 from service.terms import IRI, BNode, Row, Term, Triple
+from service.web.pages.lineage import Lineage, lineage_of
 from service.web.pages.ontology import Vocabulary
 from service.web.urls import curie, outbound_kind
 
@@ -74,12 +75,6 @@ class Page:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
-
-
-@dataclass
-class Lineage:
-    back: list[list[Link]]  # generations of predecessors, nearest first
-    forward: list[list[Link]]  # generations of successors, nearest first
 
 
 @dataclass
@@ -226,47 +221,6 @@ def members(store: Store, iri: str, at: dt.date | None, page: int, labels: Label
     return Page(ordered[start : start + MEMBERS_PER_PAGE], page, len(ordered), MEMBERS_PER_PAGE)
 
 
-def lineage(store: Store, iri: str, labels: Labeller) -> Lineage:
-    return Lineage(
-        _generations(iri, _edges(store, iri, "succeeds"), labels),
-        _generations(iri, _edges(store, iri, "succeededBy"), labels),
-    )
-
-
-def _edges(store: Store, iri: str, direction: str, limit: int = 12) -> dict[str, set[str]]:
-    """Succession edges reachable from `iri` in one direction, one query per generation (at most
-    `limit` generations: the deepest real chain, from a 1999 PCG to a 2022 ICB, has six)."""
-    edges: dict[str, set[str]] = defaultdict(set)
-    seen, frontier = {iri}, [iri]
-    for _ in range(limit):
-        if not frontier:
-            break
-        rows = store.select(
-            query("lineage"), {"a": tuple(IRI(a) for a in frontier), "p": IRI(NHS + direction)}
-        )
-        following = []
-        for row in rows:
-            a, b = row["a"].value, row["b"].value
-            edges[a].add(b)
-            if b not in seen:
-                seen.add(b)
-                following.append(b)
-        frontier = following
-    return edges
-
-
-def _generations(iri: str, edges: dict[str, set[str]], labels: Labeller) -> list[list[Link]]:
-    """Breadth-first layers from `iri`; each thing appears once, in its nearest generation."""
-    seen, layer, out = {iri}, [iri], []
-    while layer:
-        following = sorted({b for a in layer for b in edges.get(a, ()) if b not in seen})
-        seen |= set(following)
-        if following:
-            out.append(sorted((labels.link(b) for b in following), key=lambda link: link.label))
-        layer = following
-    return out
-
-
 def events(store: Store, iri: str, labels: Labeller) -> list[tuple[str, Link, dt.date | None]]:
     rows = store.select(query("events"), {"this": IRI(iri)})
     found = {(r["role"].value, labels.link(r["event"].value), _date(r, "date")) for r in rows}
@@ -377,7 +331,7 @@ def entity_view(
         dissolved=dissolved,
         events=events(store, iri, labels),
         relations=rels,
-        lineage=lineage(store, iri, labels),
+        lineage=lineage_of(store, catalogue, iri, labels),
         members=members(store, iri, at, members_page, labels),
         sources=backing,
         outgoing=out,

@@ -7,9 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from service import iris
-from service.build.catalogue import Catalogue, Entry, holds_on, parse_day, query
+from service.build.catalogue import Catalogue, holds_on, parse_day, query
+from service.build.class_index import ClassIndex
 from service.store import Store
-from service.terms import IRI, Row
+from service.terms import Row
 from service.web.pages.ontology import Vocabulary
 from service.web.pages.timeline import CountChart, count_chart, counts_by_year
 
@@ -36,27 +37,19 @@ class Listing:
     pages: int
 
 
-def _entry(row: Row) -> Entry:
-    """A thing the catalogue does not hold (a relation, an interval): its label, start and end."""
-    label = row["label"].value if "label" in row else row["s"].value
-    start, end = (parse_day(row[n].value) if n in row else None for n in ("start", "end"))
-    return Entry(row["s"].value, label, founded=start, dissolved=end)
-
-
-def instances(store: Store, catalogue: Catalogue, class_iri: str, at: dt.date | None, page: int) -> Listing:
-    """The instances of a class, alive on `at` when given, sorted by label, one page of them."""
-    found = catalogue.of_class(class_iri)
-    if not found:  # not a class of catalogued things (memberships, intervals): ask the store
-        rows = store.select(query("instances"), {"cls": IRI(class_iri)})
-        found = [_entry(r) for r in rows]
+def instances(
+    index: ClassIndex, catalogue: Catalogue, class_iri: str, at: dt.date | None, page: int
+) -> Listing:
+    """The instances of a class, alive on `at` when given, sorted by label, one page of them: a slice of
+    the build's class index (the count and the order are the build's; only a date filters here)."""
+    found = index.members.get(class_iri, [])
     if at is not None:
-        found = [e for e in found if e.alive_on(at)]
-    found.sort(key=lambda e: (e.label.lower(), e.iri))
+        found = [iri for iri in found if index.alive_on(iri, catalogue, at)]
     start = (page - 1) * PER_PAGE
-    items = [
-        Listed(e.iri, e.label or e.iri, e.codes, e.founded, e.dissolved)
-        for e in found[start : start + PER_PAGE]
-    ]
+    items = []
+    for iri in found[start : start + PER_PAGE]:
+        e = index.instance(iri, catalogue)
+        items.append(Listed(e.iri, e.label or e.iri, list(e.codes), e.founded, e.dissolved))
     return Listing(class_iri, len(found), items, page, max(1, -(-len(found) // PER_PAGE)))
 
 

@@ -75,6 +75,56 @@ def jsonld(triples: list[Triple]) -> str:
     return json.dumps(graph, indent=1, ensure_ascii=False)
 
 
+def jsonld_context() -> dict[str, object]:
+    """The published context (served at /context.jsonld): our prefixes, nothing else, so that every key of
+    a compact document reads as the CURIE a SPARQL user writes (`rdfs:label`, `nhs:odsCode`)."""
+    return {"@context": dict(sorted(iris.PREFIXES.items()))}
+
+
+def _compact_iri(iri: str) -> str:
+    """`prefix:rest` under the longest namespace of the context, else the IRI as it is. A suffix that is
+    empty or begins `//` would not expand back (JSON-LD 1.1, IRI Expansion), so it is left whole."""
+    for prefix, ns in _BY_LENGTH:
+        rest = iri[len(ns) :]
+        if iri.startswith(ns) and rest and not rest.startswith("//"):
+            return f"{prefix}:{rest}"
+    return iri
+
+
+_BY_LENGTH = sorted(iris.PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+def _compact_term(term: Term) -> object:
+    if isinstance(term, IRI):
+        return {"@id": _compact_iri(term.value)}
+    if isinstance(term, BNode):
+        return {"@id": f"_:{term.label}"}
+    if term.language:
+        return {"@value": term.value, "@language": term.language}
+    if term.datatype == XSD_STRING:
+        return term.value
+    return {"@value": term.value, "@type": _compact_iri(term.datatype)}
+
+
+def compact_jsonld(triples: list[Triple], context_url: str) -> str:
+    """Compact JSON-LD against the published context at `context_url` (see `jsonld_context`): CURIEs for
+    keys, types and node IRIs, one value without an array, a plain string for an xsd:string."""
+    nodes: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
+    for t in _sorted(triples):
+        subject = t.subject.value if isinstance(t.subject, IRI) else f"_:{t.subject.label}"
+        node = nodes[subject]
+        if t.predicate.value == RDF + "type" and isinstance(t.object, IRI):
+            node["@type"].append(_compact_iri(t.object.value))
+        else:
+            node[_compact_iri(t.predicate.value)].append(_compact_term(t.object))
+    graph = [
+        {"@id": _compact_iri(s) if not s.startswith("_:") else s}
+        | {key: values[0] if len(values) == 1 else values for key, values in props.items()}
+        for s, props in nodes.items()
+    ]
+    return json.dumps({"@context": context_url, "@graph": graph}, indent=1, ensure_ascii=False)
+
+
 def embeddable_jsonld(triples: list[Triple]) -> str:
     """JSON-LD safe inside <script type="application/ld+json">: no `</` can close the element early."""
     return jsonld(triples).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

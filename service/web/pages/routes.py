@@ -18,14 +18,17 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from service import iris
 from service.build import coverage
 from service.store import Store
-from service.web import conneg, context, errors, urls
-from service.web.pages import quality
+from service.web import caching, conneg, context, errors, urls
+from service.web.pages import paging, quality, tables
 from service.web.pages.args import MAX_PAGE, day_arg, page_arg, whole_number
 from service.web.pages.coverage import coverage_triples, to_json
+from service.web.pages.document import incoming_pages, standalone_triples
 from service.web.pages.entity import EDITORIAL_NOTE, EntityView, document_triples, entity_view, exists
+from service.web.pages.headers import day_for, paging_links
+from service.web.pages.lineage import lay_out
 from service.web.pages.listings import data_sources, instances
 from service.web.pages.ontology import usage_counts
-from service.web.pages.rdf import embeddable_jsonld, serialize
+from service.web.pages.rdf import compact_jsonld, embeddable_jsonld, serialize
 from service.web.pages.search import MAX_LIMIT, PER_PAGE, SearchView, hit_json, search_view
 from service.web.pages.state import pages_state
 from service.web.pages.timeline import timeline
@@ -33,7 +36,7 @@ from service.web.pages.timeline import timeline
 blueprint = Blueprint("pages", __name__)
 # The URL helpers templates call, registered by create_app.
 TEMPLATE_GLOBALS: tuple[str, ...] = ("href", "doc_href", "class_href", "search_href", "home_href")
-TEMPLATE_GLOBALS += ("query_with", "curie", "outbound_kind")
+TEMPLATE_GLOBALS += ("query_with", "curie", "outbound_kind", "csv_href")
 
 
 def _store() -> Store:
@@ -113,41 +116,73 @@ def thing(path: str) -> WerkzeugResponse:
 def document(path: str) -> Response | str:
     stem, explicit = urls.split_format(path)
     iri = _known_iri(stem)
+    if request.args.get("format") == "csv":
+        return _entity_csv(iri)
     fmt = chosen_format(explicit)
-    at = day_arg()
+    at = day_for(fmt.name)
     members_page, triples_page = page_arg("members_page"), page_arg("page")
     headers = _alternates(
         {f.name: urls.doc_url(stem, f if f.name != "html" else None) for f in urls.DOC_FORMATS}
     )
     if explicit is None:
         headers["Content-Location"] = urls.doc_url(stem, fmt if fmt.name != "html" else None)
-    key = (request.script_root, iri, fmt.name, at, members_page, triples_page, dt.date.today())
+    variant = (request.host_url, request.script_root, iri, fmt.name, at, members_page, triples_page)
+    headers |= caching.validators(*variant, daily=fmt.name == "html")
+    if caching.not_modified(request, headers):
+        return caching.not_modified_response(headers)
+    headers["Link"] += paging_links(stem, explicit, triples_page, incoming_pages(_store(), iri))
+    key = (*variant, dt.date.today())
     body = pages_state().documents.get_or_make(
-        key, lambda: _document_body(iri, fmt.name, at, members_page, triples_page)
+        key, lambda: _document_body(iri, stem, fmt.name, at, members_page, triples_page)
     )
     if fmt.name != "html":
         return rdf_response(body, fmt, headers)
     return Response(body, mimetype="text/html", headers=headers)
 
 
-def _document_body(iri: str, fmt: str, at: dt.date | None, members_page: int, triples_page: int) -> bytes:
+def _document_body(
+    iri: str, stem: str, fmt: str, at: dt.date | None, members_page: int, triples_page: int
+) -> bytes:
     state = pages_state()
     view = entity_view(
         _store(), state.catalogue, state.vocabulary, iri, at, members_page, triples_page, report=state.report
     )
-    if fmt != "html":
-        return serialize(document_triples(view), fmt).encode("utf-8")
-    return render_entity(view, at).encode("utf-8")
+    if fmt == "html":
+        return render_entity(view, at).encode("utf-8")
+    triples = standalone_triples(_store(), view, _base(), stem)
+    if fmt == "jsonld":
+        return compact_jsonld(triples, urls.context_url()).encode("utf-8")
+    return serialize(triples, fmt).encode("utf-8")
+
+
+def _entity_csv(iri: str) -> Response:
+    state = pages_state()
+    at, members_page, triples_page = day_for("csv"), page_arg("members_page"), page_arg("page")
+    view = entity_view(
+        _store(), state.catalogue, state.vocabulary, iri, at, members_page, triples_page, report=state.report
+    )
+    return csv_response(tables.entity_table(view, request.args.get("table", "")))
+
+
+def csv_response(table: tables.Table | None) -> Response:
+    """A table as text/csv (RFC 4180, with its header row); 404 naming none of the page's tables."""
+    if table is None:
+        abort(404, "no such table on this page: see the CSV link under each table")
+    return Response(tables.to_csv(table), content_type="text/csv; charset=utf-8; header=present")
 
 
 def render_entity(view: EntityView, at: dt.date | None) -> str:
     chart = timeline(view.iri, view.relations, view.founded, view.dissolved, dt.date.today(), at)
+    about = paging.page_of(view.statements, view.incoming.number, paging.STATEMENTS_PER_PAGE)
+    shown = paging.shown_triples(document_triples(view), view.iri, about.items)
     return render_template(
         "entity.html",
         view=view,
         at=at,
         chart=chart,
-        jsonld=embeddable_jsonld([t for t in document_triples(view) if t.predicate.value != EDITORIAL_NOTE]),
+        lineage=lay_out(view.lineage, dt.date.today()),
+        about=about,
+        jsonld=embeddable_jsonld([t for t in shown if t.predicate.value != EDITORIAL_NOTE]),
         formats=urls.DOC_FORMATS,
     )
 
@@ -264,16 +299,18 @@ def search_json() -> Response:
 
 
 @blueprint.get("/class/<name>")
-def class_page(name: str) -> str:
+def class_page(name: str) -> Response | str:
     class_iri = urls.expand_curie(name)
     if class_iri is None:
         abort(400, f"{name!r} is not a class name such as nhs:PrimaryCareTrust or org:Organization")
     state = pages_state()
-    at = day_arg()
-    listing = instances(_store(), state.catalogue, class_iri, at, page_arg())
+    at = day_for("html")
+    listing = instances(state.class_index(_store()), state.catalogue, class_iri, at, page_arg())
     if listing.total == 0 and class_iri not in state.vocabulary.terms:
         abort(404, f"no class {urls.curie(class_iri)} in the data or the ontology")
     term = state.vocabulary.terms.get(class_iri)
+    if request.args.get("format") == "csv":
+        return csv_response(tables.listing_table(listing, request.args.get("table", "")))
     return render_template("class.html", listing=listing, term=term, at=at, name=name)
 
 

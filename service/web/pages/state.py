@@ -11,10 +11,12 @@ import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from service.bounded_cache import BoundedCache, document_cache
 from service.build import coverage
 from service.build.catalogue import CATALOGUE_FILE, Catalogue, load_catalogue, query
+from service.build.class_index import INDEX_FILE, ClassIndex, load_index
 from service.build.search import SearchIndex
 from service.build.validation.saved import SavedReport, load_report
 from service.store import Store
@@ -37,8 +39,20 @@ class PagesState:
     usage: Usage | None = None  # /def: two aggregations over the whole store, on its first visit
     shapes: quality.ShapesView | None = None  # /shapes: loads rdflib, which serving never needs else
     coverage_table: coverage.Coverage | None = None  # /coverage: a day's table, computed once that day
+    # The class pages' index: the build's, read at start; made from the store on first need where the build
+    # predates it (and saved there) or there is no build (a remote backend), as it reads the whole store.
+    classes: ClassIndex | None = None
+    built: Path | None = None  # the build's folder, if the app serves one
     lock: threading.Lock = field(default_factory=threading.Lock)
     coverage_lock: threading.Lock = field(default_factory=threading.Lock)  # held while /coverage computes
+    classes_lock: threading.Lock = field(default_factory=threading.Lock)  # held while the index is made
+
+    def class_index(self, store: Store) -> ClassIndex:
+        """The class index, made at most once per process."""
+        with self.classes_lock:
+            if self.classes is None:
+                self.classes = load_index(store, self.catalogue, self.built)
+            return self.classes
 
     def coverage_on(self, store: Store, today: dt.date) -> coverage.Coverage:
         """The coverage table of `today`, computed once a day per process (seconds over the real data)."""
@@ -59,7 +73,12 @@ def build_pages_state(app_state: context.AppState) -> PagesState:
         app_state.store.select(query("accountabilities")),
         build_index(catalogue.entries.values(), vocabulary),
         report=load_report(folder),
+        built=folder,
     )
+    if folder is not None and (folder / INDEX_FILE).is_file():
+        state.class_index(app_state.store)  # the build's own: a quick read
+    elif folder is not None:  # a build made before the index: make it (and save it) beside the requests
+        threading.Thread(target=_warm_classes, args=(state, app_state.store), daemon=True).start()
     if folder is not None:
         # Serving a build: compute /coverage beside the first requests, so that its first visitor does
         # not wait seconds for it. A thread, not start-up work: it depends on the day, and no page needs it.
@@ -73,6 +92,14 @@ def _warm_coverage(state: PagesState, store: Store) -> None:
         state.coverage_on(store, dt.date.today())
     except Exception:  # noqa: BLE001 - a background warm-up must not die noisily; the page retries
         logging.getLogger(__name__).warning("could not compute /coverage at start-up", exc_info=True)
+
+
+def _warm_classes(state: PagesState, store: Store) -> None:
+    """Make the class index before anyone asks; a failure here is left for the first class page to meet."""
+    try:
+        state.class_index(store)
+    except Exception:  # noqa: BLE001 - a background warm-up must not die noisily; the page retries
+        logging.getLogger(__name__).warning("could not make the class index at start-up", exc_info=True)
 
 
 def pages_state() -> PagesState:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from service import iris
 from service.build.catalogue import Catalogue, build_catalogue, holds_on, parse_day, query
+from service.build.class_index import ClassIndex, build_index
 from service.store import OxigraphStore
 from service.terms import Row
 from service.web.pages.listings import (
@@ -39,6 +40,11 @@ def catalogue(store: OxigraphStore) -> Catalogue:
 
 
 @pytest.fixture(scope="module")
+def index(store: OxigraphStore, catalogue: Catalogue) -> ClassIndex:
+    return build_index(store, catalogue)
+
+
+@pytest.fixture(scope="module")
 def vocabulary(store: OxigraphStore) -> Vocabulary:
     return build_vocabulary(store)
 
@@ -48,8 +54,8 @@ def accountabilities(store: OxigraphStore) -> list[Row]:
     return store.select(query("accountabilities"))
 
 
-def test_instances_of_a_catalogued_class_sorted_by_label(store: OxigraphStore, catalogue: Catalogue) -> None:
-    listing = instances(store, catalogue, NHS + "PrimaryCareTrust", None, 1)
+def test_instances_of_a_catalogued_class_sorted_by_label(index: ClassIndex, catalogue: Catalogue) -> None:
+    listing = instances(index, catalogue, NHS + "PrimaryCareTrust", None, 1)
     assert (listing.total, listing.page, listing.pages) == (4, 1, 1)
     assert [i.label for i in listing.items] == [
         "Central Manchester Primary Care Trust",
@@ -61,31 +67,31 @@ def test_instances_of_a_catalogued_class_sorted_by_label(store: OxigraphStore, c
     assert manchester.iri == iris.org("pct", "5NT") and manchester.codes == ["5NT", "E16000149"]
     assert (manchester.founded, manchester.dissolved) == (dt.date(2006, 10, 1), dt.date(2013, 3, 31))
     assert [
-        i.iri for i in instances(store, catalogue, NHS + "PrimaryCareTrust", dt.date(2010, 1, 1), 1).items
+        i.iri for i in instances(index, catalogue, NHS + "PrimaryCareTrust", dt.date(2010, 1, 1), 1).items
     ] == [iris.org("pct", "5NT")]
 
 
-def test_instances_of_other_classes_come_from_the_store_with_their_dates(
-    store: OxigraphStore, catalogue: Catalogue
+def test_instances_of_other_classes_come_from_the_index_with_their_dates(
+    index: ClassIndex, catalogue: Catalogue
 ) -> None:
-    listing = instances(store, catalogue, NHS + "PracticeMembership", None, 1)
+    listing = instances(index, catalogue, NHS + "PracticeMembership", None, 1)
     assert listing.total == 16
     first = listing.items[0]
     assert first.label == "Ailsa Craig Medical Centre in 00W from 2013-04-01"
     assert (first.founded, first.dissolved) == (dt.date(2013, 4, 1), dt.date(2017, 3, 31))
-    on_day = instances(store, catalogue, NHS + "PracticeMembership", dt.date(2018, 1, 1), 1)
+    on_day = instances(index, catalogue, NHS + "PracticeMembership", dt.date(2018, 1, 1), 1)
     assert on_day.total == 4 and all(i.dissolved is None for i in on_day.items)
-    beyond = instances(store, catalogue, NHS + "PracticeMembership", None, 2)
+    beyond = instances(index, catalogue, NHS + "PracticeMembership", None, 2)
     assert beyond.items == [] and beyond.pages == 1
-    assert instances(store, catalogue, NHS + "NoSuchClass", None, 1).total == 0
+    assert instances(index, catalogue, NHS + "NoSuchClass", None, 1).total == 0
 
 
 @given(day=DAYS)
 def test_the_instances_on_a_day_are_exactly_the_ones_alive_then(
-    store: OxigraphStore, catalogue: Catalogue, day: dt.date
+    index: ClassIndex, catalogue: Catalogue, day: dt.date
 ) -> None:
-    everyone = instances(store, catalogue, NHS + "CommissioningBody", None, 1).items
-    listed = instances(store, catalogue, NHS + "CommissioningBody", day, 1).items
+    everyone = instances(index, catalogue, NHS + "CommissioningBody", None, 1).items
+    listed = instances(index, catalogue, NHS + "CommissioningBody", day, 1).items
     assert [i.iri for i in listed] == [i.iri for i in everyone if holds_on(i.founded, i.dissolved, day)]
 
 

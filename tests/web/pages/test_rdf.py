@@ -13,7 +13,15 @@ from rdflib.compare import isomorphic
 
 from service import iris
 from service.terms import IRI, RDF_LANG_STRING, XSD_STRING, BNode, Literal, Term, Triple
-from service.web.pages.rdf import WRITERS, embeddable_jsonld, rdfxml, serialize, turtle
+from service.web.pages.rdf import (
+    WRITERS,
+    compact_jsonld,
+    embeddable_jsonld,
+    jsonld_context,
+    rdfxml,
+    serialize,
+    turtle,
+)
 from tests.sparql_fixtures import parse_rdf
 
 XSD = iris.PREFIXES["xsd"]
@@ -119,3 +127,12 @@ def test_rdfxml_refuses_a_predicate_that_is_no_xml_name() -> None:
 def test_an_empty_page_is_an_empty_graph_in_every_format() -> None:
     for fmt, name in RDFLIB.items():
         assert len(parse_rdf(serialize([], fmt), name)) == 0
+
+
+@settings(max_examples=80, deadline=None)
+@given(triples=TRIPLES)
+def test_compact_jsonld_with_the_published_context_is_the_same_graph(triples: list[Triple]) -> None:
+    written = json.loads(compact_jsonld(triples, "https://example.org/context.jsonld"))
+    assert written["@context"] == "https://example.org/context.jsonld"
+    written["@context"] = jsonld_context()["@context"]  # what a processor fetches from the URL
+    assert isomorphic(parse_rdf(json.dumps(written), "json-ld"), expected(triples)), written

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from werkzeug.exceptions import BadRequest, NotAcceptable
 
 from service.web import urls
-from service.web.pages.routes import MAX_PAGE, chosen_format, day_arg, page_arg, rdf_response, whole_number
+from service.web.pages.args import day_arg
+from service.web.pages.routes import MAX_PAGE, chosen_format, page_arg, rdf_response, whole_number
 
 APP = Flask(__name__)
 
