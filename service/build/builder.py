@@ -65,7 +65,9 @@ def input_files(settings: Settings) -> list[tuple[str, Path]]:
 
 
 def _code_files(settings: Settings) -> list[Path]:
-    return sorted(settings.shapes_dir.glob("*.ttl")) + sorted(queries.RULES.glob("*.rq"))
+    # The catalogue's query too: the catalogue saved beside the store is made from it.
+    catalogue_query = queries.FOLDER / "pages" / "catalogue.rq"
+    return sorted(settings.shapes_dir.glob("*.ttl")) + sorted(queries.RULES.glob("*.rq")) + [catalogue_query]
 
 
 def input_key(settings: Settings) -> str:

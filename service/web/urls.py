@@ -221,8 +221,13 @@ def class_href(class_iri: str, **query: str | int | None) -> str:
     return url_for("pages.class_page", name=curie(class_iri)) + _query(query)
 
 
-def search_href(q: str | None = None) -> str:
-    return url_for("pages.search") + _query({"q": q})
+def search_href(q: str | None = None, **query: str | int | None) -> str:
+    """/search?q=...; `query` adds the filters and the page (kind, alive, page)."""
+    return url_for("pages.search") + _query({"q": q, **query})
+
+
+def search_json_href(q: str | None = None, **query: str | int | None) -> str:
+    return url_for("pages.search_json") + _query({"q": q, **query})
 
 
 def home_href(**query: str | int | None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -19,7 +20,7 @@ from service.build import coverage
 from service.store import Store
 from service.web import caching, conneg, context, errors, urls
 from service.web.pages import paging, quality, tables
-from service.web.pages.args import MAX_PAGE, page_arg, whole_number
+from service.web.pages.args import MAX_PAGE, day_arg, page_arg, whole_number
 from service.web.pages.coverage import coverage_triples, to_json
 from service.web.pages.document import incoming_pages, standalone_triples
 from service.web.pages.entity import EntityView, document_triples, entity_view, exists
@@ -28,6 +29,7 @@ from service.web.pages.lineage import lay_out
 from service.web.pages.listings import data_sources, instances
 from service.web.pages.ontology import usage_counts
 from service.web.pages.rdf import compact_jsonld, embeddable_jsonld, serialize
+from service.web.pages.search import MAX_LIMIT, PER_PAGE, SearchView, hit_json, search_view
 from service.web.pages.state import pages_state
 from service.web.pages.timeline import timeline
 
@@ -96,7 +98,7 @@ class UnknownThingError(Exception):
 @blueprint.errorhandler(UnknownThingError)
 def unknown_thing(exc: UnknownThingError) -> tuple[str, int]:
     words = exc.path.rsplit("/", 1)[-1].replace("-", " ")
-    suggestions = pages_state().catalogue.search(words, limit=10)
+    suggestions = pages_state().search.search(words, limit=10).hits
     return render_template("not_found.html", iri=exc.iri, words=words, suggestions=suggestions), 404
 
 
@@ -256,34 +258,44 @@ def validation_report(ext: str) -> Response:
 # --- search, listings, about ----------------------------------------------------------------------
 
 
-@blueprint.get("/search")
-def search() -> str:
+def _search(per_page: int) -> SearchView:
+    """The search asked for: q, kind (a CURIE or an IRI; one the data lacks finds nothing), alive
+    (YYYY-MM-DD; 400 if it is not a date) and page (400 if it is not a whole number)."""
+    text = request.args.get("kind", "").strip()
+    kind = (urls.expand_curie(text) or text) if text else None
+    state = pages_state()
     q = request.args.get("q", "").strip()[:200]
-    hits = pages_state().catalogue.search(q, limit=50) if q else []
-    return render_template("search.html", q=q, hits=hits, vocabulary=pages_state().vocabulary)
+    return search_view(state.search, state.vocabulary, q, kind, day_arg("alive"), page_arg(), per_page)
+
+
+def _search_links(view: SearchView, href: Callable[..., str]) -> dict[str, str]:
+    """RFC 8288 Link header of the next and previous pages (the same filters, another page)."""
+    args = {name: request.args.get(name) for name in ("kind", "alive", "limit")}
+    pages = [("prev", view.previous_page), ("next", view.next_page)]
+    links = [f'<{href(view.q, **args, page=n)}>; rel="{rel}"' for rel, n in pages if n]
+    return {"Link": ", ".join(links)} if links else {}
+
+
+def _per_page() -> int:
+    """`limit`, 1-50; anything else means the default (20), as /search.json has always read it."""
+    return min(whole_number(request.args.get("limit", ""), MAX_PAGE) or PER_PAGE, MAX_LIMIT)
+
+
+@blueprint.get("/search")
+def search() -> Response:
+    view = _search(_per_page())
+    headers = _search_links(view, urls.search_href)
+    html = render_template("search.html", view=view, q=view.q, vocabulary=pages_state().vocabulary)
+    return Response(html, mimetype="text/html", headers=headers)
 
 
 @blueprint.get("/search.json")
 def search_json() -> Response:
-    q = request.args.get("q", "").strip()[:200]
-    state = pages_state()
-    limit = min(whole_number(request.args.get("limit", "20"), MAX_PAGE) or 20, 50)
-    hits = state.catalogue.search(q, limit=limit) if q else []
-    return jsonify(
-        [
-            {
-                "iri": h.entry.iri,
-                "label": h.entry.label,
-                "matched": h.matched,
-                "codes": h.entry.codes,
-                "kind": state.vocabulary.label(
-                    next(iter(state.vocabulary.most_specific(h.entry.classes)), "")
-                ),
-                "href": urls.href(h.entry.iri),
-            }
-            for h in hits
-        ]
-    )
+    view = _search(_per_page())
+    vocabulary = pages_state().vocabulary
+    response = jsonify([hit_json(h, vocabulary, urls.href(h.entry.iri)) for h in view.hits])
+    response.headers.update(_search_links(view, urls.search_json_href))
+    return response
 
 
 @blueprint.get("/class/<name>")

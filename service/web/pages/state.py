@@ -1,6 +1,6 @@
 """What the pages keep for the life of a process, built once by `create_app` (`build_pages_state`).
 
-The catalogue (search index and labels), the vocabulary, the home page's accountability rows and the build's
+The catalogue (labels), its search index, the vocabulary, the home page's accountability rows and the build's
 validation report are read at start-up; a few things are filled in later, each for its own reason (see the
 fields). Views reach it with `pages_state()`.
 """
@@ -17,12 +17,14 @@ from service.bounded_cache import BoundedCache, document_cache
 from service.build import coverage
 from service.build.catalogue import CATALOGUE_FILE, Catalogue, load_catalogue, query
 from service.build.class_index import INDEX_FILE, ClassIndex, load_index
+from service.build.search import SearchIndex
 from service.build.validation.saved import SavedReport, load_report
 from service.store import Store
 from service.terms import Row
 from service.web import context
 from service.web.pages import quality
 from service.web.pages.ontology import Usage, Vocabulary, build_vocabulary
+from service.web.pages.search import build_index
 
 
 @dataclass
@@ -30,6 +32,7 @@ class PagesState:
     catalogue: Catalogue
     vocabulary: Vocabulary
     accountabilities: list[Row]  # who was accountable to whom, for the home page's landscape
+    search: SearchIndex  # the catalogue's names and codes, indexed for /search (service/build/search.py)
     report: SavedReport | None = None  # the build's validation report, if the store has one
     documents: BoundedCache[bytes] = field(default_factory=document_cache)  # rendered /doc/ bodies
     # Filled in later, under `lock`: each is costly and only one rarely visited page shows it.
@@ -62,10 +65,13 @@ class PagesState:
 def build_pages_state(app_state: context.AppState) -> PagesState:
     """The pages' state for this app: from the build's folder where the app serves a build."""
     folder = app_state.built  # its catalogue and validation report, if the app serves a build
+    catalogue = load_catalogue(app_state.store, folder / CATALOGUE_FILE if folder else None)
+    vocabulary = build_vocabulary(app_state.store)
     state = PagesState(
-        load_catalogue(app_state.store, folder / CATALOGUE_FILE if folder else None),
-        build_vocabulary(app_state.store),
+        catalogue,
+        vocabulary,
         app_state.store.select(query("accountabilities")),
+        build_index(catalogue.entries.values(), vocabulary),
         report=load_report(folder),
         built=folder,
     )
