@@ -27,7 +27,6 @@ EXCEPTIONS: dict[str, str] = {
     " table it writes",
     "service.web.pages.entity": "tested directly in tests/web/pages/test_as_of.py, which spans"
     " entity and timeline",
-    "service.web.pages.timeline": "tested directly in tests/web/pages/test_as_of.py, with entity",
     "service.web.server": "tested directly in tests/web/test_hardening.py (gunicorn's options, dev mode)",
 }
 

@@ -45,6 +45,33 @@
     yasr: { prefixes: config.prefixes },
   });
 
+  // YASGUI leaves a few controls without a name (the editor, the endpoint, the page size), puts its "+" button inside the tablist (where only tabs
+  // belong) and CodeMirror's scroller out of keyboard reach (axe: label, aria-required-children,
+  // scrollable-region-focusable). It redraws them per tab, so the repair runs again on every change.
+  const names = [
+    [".CodeMirror textarea", "SPARQL query"],
+    ["input.autocomplete", "Endpoint"],
+    [".tabsList a[role=tab] input", "Tab name"],
+    ["select.tableSizer", "Rows per page"],
+  ];
+  function repair(root) {
+    names.forEach(([selector, name]) => {
+      root.querySelectorAll(selector).forEach((el) => {
+        if (!el.hasAttribute("aria-label")) el.setAttribute("aria-label", name);
+      });
+    });
+    root.querySelectorAll(".tabsList > div > button.addTab").forEach((button) => {
+      button.closest(".tabsList").after(button);
+    });
+    root.querySelectorAll(".CodeMirror-scroll:not([tabindex='0'])").forEach((el) => {
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("aria-label", "SPARQL query, scrollable");
+    });
+  }
+  const root = document.getElementById("yasgui");
+  repair(root);
+  new MutationObserver(() => repair(root)).observe(root, { childList: true, subtree: true });
+
   document.querySelectorAll("button.example").forEach((button) => {
     button.addEventListener("click", () => {
       const example = config.examples.find((e) => e.name === button.dataset.example);

@@ -19,7 +19,7 @@ from service.config import Settings
 from service.web.app import create_app
 from service.web.pages.dated import Link, Relation
 from service.web.pages.spans import CURRENT, END_UNKNOWN, end_of, is_open, partial_words, start_of
-from service.web.pages.timeline import LABEL_WIDTH, timeline
+from service.web.pages.timeline import WIDE, timeline
 from tests.pages_fixtures import fixture_store
 from tests.web.pages.html_tree import Element, tree
 
@@ -88,7 +88,7 @@ def test_an_undated_relation_is_a_marked_stub_ending_where_it_ends() -> None:
     assert [b.href_iri for b in chart.bars] == ["a", "c", "b"] and chart.omitted == 0
     assert stub.start_known is False and drawn_dated.start_known and life.start_known
     assert stub.x > life.x  # not drawn from the body's start ...
-    assert stub.x > LABEL_WIDTH  # ... nor from the chart's left edge
+    assert stub.x > WIDE.label_width  # ... nor from the chart's left edge
     end_x = life.x + (dt.date(2013, 3, 31) - dt.date(2006, 10, 1)).days * (
         (drawn_dated.x - life.x) / (dt.date(2011, 6, 1) - dt.date(2006, 10, 1)).days
     )
