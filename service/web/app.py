@@ -15,6 +15,7 @@ from service.web import context, errors, home, observability, sparql, urls
 from service.web.context import EXTENSION, AppState
 from service.web.pages import routes as pages
 from service.web.pages.state import build_pages_state
+from service.web.reconcile import routes as reconcile
 
 
 def create_app(
@@ -42,7 +43,7 @@ def create_app(
     context.attach(app, sparql.make_sparql_state(app, app_state))
     context.attach(app, build_pages_state(app_state))
     observability.install(app, app_state.metrics)
-    for blueprint in (home.blueprint, sparql.blueprint, pages.blueprint):
+    for blueprint in (home.blueprint, sparql.blueprint, pages.blueprint, reconcile.blueprint):
         app.register_blueprint(blueprint)
     for name in pages.TEMPLATE_GLOBALS:
         app.add_template_global(getattr(urls, name), name)
