@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from service.build.catalogue import Catalogue, Entry, fold, words
 from service.web.reconcile.facts import Tie
@@ -53,7 +53,6 @@ class Candidate:
     score: float
     exact_name: bool = False
     exact_code: bool = False
-    notes: list[str] = field(default_factory=list)
 
     def alive(self, day: dt.date | None) -> bool:
         return day is None or self.entry.alive_on(day)
@@ -163,7 +162,8 @@ def _apply_parents(
 def _matches(candidates: list[Candidate], query: Query) -> set[str]:
     """The one unambiguous candidate, if any: the only holder of the code, else of the exact name (alive on
     the date, if the query has one)."""
-    for flag in ("exact_code", "exact_name"):
+    # With a code asked for, only its holder can match: an exact name with another code contradicts it.
+    for flag in ("exact_code",) if query.codes else ("exact_code", "exact_name"):
         holders = [c for c in candidates if getattr(c, flag)]
         if query.alive_on is not None:
             holders = [c for c in holders if c.alive(query.alive_on)]

@@ -25,7 +25,9 @@ def _read(path: Path) -> dict[str, object]:
 @cache
 def registry() -> Registry:  # type: ignore[type-arg]
     """Every schema by its `$id`, and the Swagger 2.0 schema the manifest's `authentication` refers to."""
-    resources = [(str(s["$id"]), DRAFT7.create_resource(s)) for s in map(_read, sorted(SCHEMAS.glob("*.json")))]
+    resources = [
+        (str(s["$id"]), DRAFT7.create_resource(s)) for s in map(_read, sorted(SCHEMAS.glob("*.json")))
+    ]
     swagger = _read(FOLDER / "swagger" / "schema.json")
     resources.append((str(swagger["id"]).rstrip("#"), DRAFT4.create_resource(swagger)))
     return Registry().with_resources(resources)
@@ -41,6 +43,6 @@ def validator(name: str) -> Draft7Validator:
 
 def errors(name: str, document: object) -> list[str]:
     """What is wrong with `document` under schemas/{name}.json: empty when it validates."""
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator(name).iter_errors(document)]
-
-
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator(name).iter_errors(document)
+    ]
