@@ -18,6 +18,7 @@ from service.web.reconcile import facts
 NHS = iris.DEF
 SCHEMA = iris.PREFIXES["schema"]
 COMMISSIONING_BODY = NHS + "CommissioningBody"
+INTEGRATED_CARE_BOARD = NHS + "IntegratedCareBoard"
 MAX_IDS = 500
 
 
@@ -145,7 +146,7 @@ def extend(store: Store, catalogue: Catalogue, request: Request, today: dt.date)
         facts.values(store, items),
         facts.parents(store, items) if "parent" in asked else {},
         next((d for p, d in request.properties if p.id == "parent" and d), today),
-        facts.icbs_on(store, items, today) if "icb" in asked else {},
+        icbs_on(store, catalogue, items, today) if "icb" in asked else {},
     )
     rows = {
         item: {
@@ -155,6 +156,28 @@ def extend(store: Store, catalogue: Catalogue, request: Request, today: dt.date)
         for item in request.ids
     }
     return {"meta": [property_meta(p) for p, _ in request.properties], "rows": rows}
+
+
+def icbs_on(store: Store, catalogue: Catalogue, items: list[str], day: dt.date) -> dict[str, list[str]]:
+    """The integrated care boards each item belonged to on `day`: the item or an heir of it that is an
+    ICB alive then, or the ICB that one of them, or the item's commissioner on that day, was accountable
+    to then (a CCG -> its sub-ICB location -> the ICB; a practice -> its sub-ICB location -> the ICB)."""
+
+    def is_icb(iri: str) -> bool:
+        entry = catalogue.entries.get(iri)
+        return entry is not None and INTEGRATED_CARE_BOARD in entry.classes and entry.alive_on(day)
+
+    ties = facts.parents(store, items)
+    now = {
+        item: list(dict.fromkeys(h + [t.body for t in ties.get(item, []) if t.on(day)]))
+        for item, h in facts.heirs(store, items).items()
+    }
+    above = facts.parents(store, sorted({b for bodies in now.values() for b in bodies}))
+    found = {}
+    for item, bodies in now.items():
+        overseers = [t.body for b in bodies for t in above.get(b, []) if t.on(day)]
+        found[item] = [b for b in dict.fromkeys(bodies + overseers) if is_icb(b)]
+    return found
 
 
 def property_meta(prop: Property) -> dict[str, object]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from service import iris, queries
 from service.build.catalogue import holds_on, parse_day
 from service.store import Store
-from service.terms import IRI, Bindings, Literal
+from service.terms import IRI, Literal
 
 XSD_DATE = iris.PREFIXES["xsd"] + "date"
 
@@ -63,14 +63,11 @@ def values(store: Store, items: list[str]) -> dict[str, dict[str, list[str]]]:
     return found
 
 
-def icbs_on(store: Store, items: list[str], day: dt.date) -> dict[str, list[str]]:
-    """The integrated care boards each item belonged to on `day`, through itself, its heirs or its parent
-    (reconcile/icb.rq)."""
+def heirs(store: Store, items: list[str]) -> dict[str, list[str]]:
+    """Each item and the bodies that took over from it, at any remove (reconcile/heirs.rq)."""
     found: dict[str, list[str]] = defaultdict(list)
     if not items:
         return found
-    bindings: Bindings = {"item": _items(items), "day": day_literal(day)}
-    for row in store.select(queries.text("reconcile/icb"), bindings):
-        if row["icb"].value not in found[row["item"].value]:
-            found[row["item"].value].append(row["icb"].value)
+    for row in store.select(queries.text("reconcile/heirs"), {"item": _items(items)}):
+        found[row["item"].value].append(row["heir"].value)
     return found

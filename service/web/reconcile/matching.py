@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from service import iris
 from service.build.catalogue import Catalogue, Entry, fold, words
 from service.web.reconcile.facts import Tie
 from service.web.reconcile.kinds import ORGANIZATION
@@ -30,6 +31,9 @@ NOT_ALIVE = 0.5  # the score kept by a body known not to be alive on the query's
 UNKNOWN_LIFE = 0.8  # ... by a body whose founding date is unknown
 WRONG_CODE = 0.4  # ... by a body without the code a property asks for
 WRONG_PARENT = 0.7  # ... by a body whose parent (on the date) is not the one named
+NOT_COMMISSIONING = 0.9  # ... by a practice (any non-commissioning body) when the query names no type
+COMMISSIONING_BODY = iris.DEF + "CommissioningBody"
+COMMON = IGNORED | {"and", "of"}
 PROPERTIES = ("odsCode", "gssCode", "aliveOn", "parent")
 
 
@@ -53,6 +57,7 @@ class Candidate:
     score: float
     exact_name: bool = False
     exact_code: bool = False
+    parent_named: bool = False  # its parent (on the date) is the one the query names
 
     def alive(self, day: dt.date | None) -> bool:
         return day is None or self.entry.alive_on(day)
@@ -102,16 +107,23 @@ def _by_code(catalogue: Catalogue, codes: list[str]) -> set[str]:
 
 
 def _pool(catalogue: Catalogue, query: Query) -> set[str]:
-    """The IRIs worth scoring: the catalogue's hits for the text (or, if none, for the first four letters
-    of each longer word, which forgives a misspelt ending), and every holder of a code asked for."""
+    """The IRIs worth scoring: the holders of every word of the text (the catalogue's word index), else
+    the catalogue's search, which also takes words as prefixes; if that finds none either, its hits for
+    the first four letters of each longer word, which forgives a misspelt ending. And every holder of a
+    code asked for."""
     found = _by_code(catalogue, [query.text, *query.codes])
-    if query.text:
-        hits = catalogue.search(query.text, limit=POOL)
-        if not hits:
-            stems = {w[:4] for w in words(query.text) if len(w) > 3 and w not in IGNORED}
-            hits = [h for s in sorted(stems) for h in catalogue.search(s, limit=POOL // max(len(stems), 1))]
-        found |= {h.entry.iri for h in hits}
-    return found
+    # Common words left out: "Bath & North East Somerset" for "Bath and North East Somerset", and no
+    # scan of the thousands of names with "and" or "NHS".
+    kept = [w for w in words(query.text) if w not in COMMON] or words(query.text)
+    if not kept:
+        return found
+    named = set.intersection(*(catalogue.by_word.get(w, set()) for w in kept))
+    if not named:
+        named = {h.entry.iri for h in catalogue.search(" ".join(kept), limit=POOL)}
+    if not named:
+        stems = sorted({w[:4] for w in kept if len(w) > 3})
+        named = {h.entry.iri for s in stems for h in catalogue.search(s, limit=POOL // max(len(stems), 1))}
+    return found | named
 
 
 def _fits(entry: Entry, kind: str | None) -> bool:
@@ -134,6 +146,10 @@ def _score(entry: Entry, query: Query, wanted: str) -> Candidate:
             candidate.score, candidate.exact_code = 100.0, True
         else:
             candidate.score *= WRONG_CODE
+    if query.kind is None and COMMISSIONING_BODY not in entry.classes:
+        # Without a type, the commissioning bodies this graph is about come before the practices that
+        # share a word of their name ("Manchester": Manchester Teaching PCT before Manchester Medical).
+        candidate.score *= NOT_COMMISSIONING
     if query.alive_on is not None and not entry.alive_on(query.alive_on):
         candidate.score *= UNKNOWN_LIFE if entry.founded is None else NOT_ALIVE
     return candidate
@@ -154,7 +170,7 @@ def _apply_parents(
     for candidate in candidates:
         on_day = [t for t in ties.get(candidate.entry.iri, []) if t.on(query.alive_on)]
         if any(parent_named(t, query.parents, catalogue) for t in on_day):
-            candidate.score = min(100.0, candidate.score + 10.0)
+            candidate.score, candidate.parent_named = min(100.0, candidate.score + 10.0), True
         else:
             candidate.score *= WRONG_PARENT
 
@@ -167,7 +183,7 @@ def _matches(candidates: list[Candidate], query: Query) -> set[str]:
         holders = [c for c in candidates if getattr(c, flag)]
         if query.alive_on is not None:
             holders = [c for c in holders if c.alive(query.alive_on)]
-        if len(holders) == 1 and not (query.parents and holders[0].score < 100.0):
+        if len(holders) == 1 and (holders[0].parent_named or not query.parents):
             return {holders[0].entry.iri}
         if holders:
             return set()

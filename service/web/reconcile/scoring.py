@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from service.build.catalogue import fold, words
 
@@ -26,8 +27,10 @@ ABBREVIATIONS: tuple[tuple[str, str], ...] = (
 IGNORED = frozenset({"nhs", "the"})
 
 
+@lru_cache(maxsize=1 << 16)
 def canonical(text: str) -> str:
-    """`NHS Manchester Primary Care Trust` -> `manchester pct`."""
+    """`NHS Manchester Primary Care Trust` -> `manchester pct`. Cached: the same labels recur in every
+    batch (a pure function of its text, so the cache changes no answer)."""
     spaced = " ".join(words(fold(text).replace("&", " and ")))
     for long, short in ABBREVIATIONS:
         spaced = re.sub(rf"\b{long}\b", short, spaced)

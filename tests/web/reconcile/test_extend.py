@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 
-from service.web.reconcile.extend import BY_ID, BadExtensionError, parse_request, suggest_properties
+from service.build.catalogue import build_catalogue
+from service.web.reconcile.extend import BY_ID, BadExtensionError, icbs_on, parse_request, suggest_properties
+from tests.web.reconcile.conftest import ID, reconcile_store
 
 
 def test_a_request_is_read_with_its_date_setting() -> None:
@@ -40,3 +42,13 @@ def test_the_offered_properties_are_suggested_by_name_or_id() -> None:
     ]
     assert "aliveOn" in {p.id for p in suggest_properties("", for_queries=True)}
     assert "aliveOn" not in {p.id for p in suggest_properties("", for_queries=False)}
+
+
+def test_icb_on_a_day_through_the_body_its_heirs_or_its_commissioner() -> None:
+    store = reconcile_store()
+    catalogue = build_catalogue(store)
+    items = ["icb/QOP", "sub-icb-location/14L", "ccg/14L", "pct/5NT", "practice/P84004"]
+    found = icbs_on(store, catalogue, [ID + i for i in items], dt.date(2025, 1, 1))
+    assert {i: found[ID + i] for i in items} == {i: [ID + "icb/QOP"] for i in items}
+    before = icbs_on(store, catalogue, [ID + i for i in items], dt.date(2020, 1, 1))
+    assert all(before[ID + i] == [] for i in items)

@@ -20,12 +20,10 @@ def test_parents_carry_their_dates_and_hold_on_the_right_days() -> None:
     assert facts.parents(STORE, []) == {}
 
 
-def test_icb_on_a_day_through_the_body_its_heirs_or_its_commissioner() -> None:
-    items = ["icb/QOP", "sub-icb-location/14L", "ccg/14L", "pct/5NT", "practice/P84004"]
-    found = facts.icbs_on(STORE, [ID + i for i in items], dt.date(2025, 1, 1))
-    assert {i: found[ID + i] for i in items} == {i: [ID + "icb/QOP"] for i in items}
-    before = facts.icbs_on(STORE, [ID + i for i in items], dt.date(2020, 1, 1))
-    assert all(before[ID + i] == [] for i in items)
+def test_heirs_are_every_body_that_took_over_at_any_remove() -> None:
+    found = facts.heirs(STORE, [ID + "pct/5NT"])[ID + "pct/5NT"]
+    expected = ["pct/5NT", "ccg/00W", "ccg/01M", "ccg/01N", "ccg/14L", "icb/QOP", "sub-icb-location/14L"]
+    assert sorted(found) == sorted(ID + i for i in expected)
 
 
 def test_values_are_read_as_stored() -> None:
