@@ -203,3 +203,23 @@ def test_view_sends_the_client_to_our_page_under_the_prefix(client: FlaskClient)
     assert response.status_code == 303
     assert response.headers["Location"] == "/kg/id/pct/5NT"
     assert client.get("/reconcile/view?id=https://example.org/x").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"queries": "{not json"},
+        {"queries": json.dumps({"q": {"query": 5, "limit": "ten", "type": 7, "properties": "none"}})},
+        {"queries": json.dumps({"q": {"properties": [1, {"pid": "parent", "v": {"id": None}}]}})},
+        {"extend": json.dumps({"ids": [1, None], "properties": [{"id": "odsCode", "settings": "x"}]})},
+        {"extend": "[]"},
+    ],
+)
+def test_odd_requests_get_an_answer_or_a_400_never_a_500(client: FlaskClient, fields: dict[str, str]) -> None:
+    response = client.post("/reconcile", data=fields)
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:
+        body = response.get_json()
+        assert (
+            errors("reconciliation-result-batch", body) == [] or errors("data-extension-response", body) == []
+        )
