@@ -21,7 +21,7 @@ from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from bench import costs, endpoint, pages, profile, replicas, report, sides, startup
+from bench import costs, endpoint, pages, profile, reconcile, replicas, report, sides, startup
 from tests.engines import virtuoso
 
 HERE = Path(__file__).parent
@@ -33,10 +33,11 @@ BENCHMARKS: dict[str, Callable[[], dict[str, object]]] = {
     "profile": profile.run,
     "replicas": replicas.run,
     "sides": sides.run,
+    "reconcile": reconcile.run,
 }
 # costs x1 measures what startup does (cold build, restarts) and more, so the default run skips startup;
 # profile slows the workers it samples. Both run when named.
-DEFAULT = ("endpoint", "pages", "costs", "replicas", "sides")
+DEFAULT = ("endpoint", "pages", "costs", "replicas", "sides", "reconcile")
 PACKAGES = ("pyoxigraph", "flask", "gunicorn", "nhskg", "rdflib", "rdflib-endpoint", "uvicorn", "fastapi")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench import targets
+from bench import reconcile, targets
 
 Results = dict[str, Any]
 
@@ -205,7 +205,8 @@ def markdown(results: Results) -> str:
     lines += ["## Targets", ""]
     lines += _table(["target", "measured", "met"], targets.check(results))
     renderers = {"endpoint": endpoint, "pages": pages, "costs": costs, "startup": startup,
-                 "profile": profile, "replicas": replicas, "sides": sides}  # fmt: skip
+                 "profile": profile, "replicas": replicas, "sides": sides,
+                 "reconcile": reconcile.render}  # fmt: skip
     for name, figures in results["benchmarks"].items():
         lines += (
             renderers[name](figures) if "error" not in figures else [f"## {name}", "", figures["error"], ""]

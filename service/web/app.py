@@ -16,6 +16,7 @@ from service.web.context import EXTENSION, AppState
 from service.web.pages import published
 from service.web.pages import routes as pages
 from service.web.pages.state import build_pages_state
+from service.web.reconcile import routes as reconcile
 
 
 def create_app(
@@ -44,7 +45,7 @@ def create_app(
     context.attach(app, build_pages_state(app_state))
     observability.install(app, app_state.metrics)
     caching.install(app)
-    for blueprint in (home.blueprint, sparql.blueprint, pages.blueprint, published.blueprint):
+    for blueprint in (home.blueprint, sparql.blueprint, pages.blueprint, published.blueprint, reconcile.blueprint):
         app.register_blueprint(blueprint)
     for name in pages.TEMPLATE_GLOBALS:
         app.add_template_global(getattr(urls, name), name)
