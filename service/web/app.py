@@ -45,7 +45,8 @@ def create_app(
     context.attach(app, build_pages_state(app_state))
     observability.install(app, app_state.metrics)
     caching.install(app)
-    for blueprint in (home.blueprint, sparql.blueprint, pages.blueprint, published.blueprint, reconcile.blueprint):
+    blueprints = (home.blueprint, sparql.blueprint, pages.blueprint, published.blueprint, reconcile.blueprint)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     for name in pages.TEMPLATE_GLOBALS:
         app.add_template_global(getattr(urls, name), name)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from service import iris
 from service.build.catalogue import Catalogue, Entry, fold, words
+from service.build.search import SearchIndex
 from service.web.reconcile.facts import Tie
 from service.web.reconcile.kinds import ORGANIZATION
 from service.web.reconcile.scoring import IGNORED, canonical, likeness
@@ -102,27 +103,28 @@ def parse_query(raw: Mapping[str, object]) -> Query:
     )
 
 
-def _by_code(catalogue: Catalogue, codes: list[str]) -> set[str]:
-    return {iri for code in codes for iri in catalogue.by_code.get(fold(code), set())}
+def _by_code(index: SearchIndex, codes: list[str]) -> set[str]:
+    return {iri for code in codes for iri in index.by_code.get(fold(code).strip(), set())}
 
 
-def _pool(catalogue: Catalogue, query: Query) -> set[str]:
+def _pool(index: SearchIndex, query: Query) -> set[str]:
     """The IRIs worth scoring: the holders of every word of the text (the catalogue's word index), else
     the catalogue's search, which also takes words as prefixes; if that finds none either, its hits for
     the first four letters of each longer word, which forgives a misspelt ending. And every holder of a
     code asked for."""
-    found = _by_code(catalogue, [query.text, *query.codes])
+    found = _by_code(index, [query.text, *query.codes])
     # Common words left out: "Bath & North East Somerset" for "Bath and North East Somerset", and no
     # scan of the thousands of names with "and" or "NHS".
     kept = [w for w in words(query.text) if w not in COMMON] or words(query.text)
     if not kept:
         return found
-    named = set.intersection(*(catalogue.by_word.get(w, set()) for w in kept))
+    named = set.intersection(*(index.by_word.get(w, set()) for w in kept))
     if not named:
-        named = {h.entry.iri for h in catalogue.search(" ".join(kept), limit=POOL)}
+        named = {h.entry.iri for h in index.search(" ".join(kept), limit=POOL).hits}
     if not named:
         stems = sorted({w[:4] for w in kept if len(w) > 3})
-        named = {h.entry.iri for s in stems for h in catalogue.search(s, limit=POOL // max(len(stems), 1))}
+        share = POOL // max(len(stems), 1)
+        named = {h.entry.iri for s in stems for h in index.search(s, limit=share).hits}
     return found | named
 
 
@@ -193,12 +195,14 @@ def _matches(candidates: list[Candidate], query: Query) -> set[str]:
 Parents = Callable[[list[str]], Mapping[str, list[Tie]]]
 
 
-def reconcile(catalogue: Catalogue, query: Query, parents: Parents) -> list[tuple[Candidate, bool]]:
+def reconcile(
+    catalogue: Catalogue, index: SearchIndex, query: Query, parents: Parents
+) -> list[tuple[Candidate, bool]]:
     """The query's best candidates, best first, each with whether it is the match."""
     wanted = canonical(query.text)
     candidates = [
         _score(catalogue.entries[iri], query, wanted)
-        for iri in _pool(catalogue, query)
+        for iri in _pool(index, query)
         if _fits(catalogue.entries[iri], query.kind)
     ]
     candidates.sort(key=lambda c: (-c.score, c.entry.label, c.entry.iri))

@@ -81,7 +81,9 @@ def _reconcile(batch: object) -> dict[str, object]:
         key: {
             "result": [
                 _candidate(c, m, all_kinds)
-                for c, m in matching.reconcile(state.catalogue, q, lambda i: facts.parents(store, i))
+                for c, m in matching.reconcile(
+                    state.catalogue, state.search, q, lambda i: facts.parents(store, i)
+                )
             ]
         }
         for key, q in parsed.items()
@@ -118,7 +120,8 @@ def suggest_entity() -> Response:
     cursor = request.args.get("cursor", "0")
     start = int(cursor) if cursor.isdigit() else 0
     wanted = request.args.get("type") or kinds.ORGANIZATION
-    hits = state.catalogue.search(request.args.get("prefix", "")[:200], limit=start + SUGGEST_LIMIT * 5)
+    found = state.search.search(request.args.get("prefix", "")[:200], limit=start + SUGGEST_LIMIT * 5)
+    hits = found.hits
     entries = [h.entry for h in hits if wanted in h.entry.classes][start : start + SUGGEST_LIMIT]
     result = []
     for entry in entries:

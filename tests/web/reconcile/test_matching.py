@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from service.build.catalogue import Catalogue, build_catalogue
+from service.build.search import SearchIndex
 from service.web.reconcile import facts, matching
 from service.web.reconcile.matching import BadQueryError, Query, parse_query
 from tests.web.reconcile.conftest import ID, reconcile_store
@@ -19,8 +20,15 @@ def catalogue() -> Catalogue:
     return build_catalogue(STORE)
 
 
+def index_of(catalogue: Catalogue) -> SearchIndex:
+    """The search index the pages keep, over the same entries (the kinds do not matter here)."""
+    return SearchIndex(catalogue.entries.values(), lambda entry: "")
+
+
 def top(catalogue: Catalogue, query: Query) -> list[tuple[str, bool]]:
-    found = matching.reconcile(catalogue, query, lambda items: facts.parents(STORE, items))
+    found = matching.reconcile(
+        catalogue, index_of(catalogue), query, lambda items: facts.parents(STORE, items)
+    )
     return [(c.entry.iri.removeprefix(ID), m) for c, m in found]
 
 
@@ -60,7 +68,8 @@ def test_a_named_parent_on_the_date_decides_between_namesakes(catalogue: Catalog
 
 def test_a_code_property_decides_and_a_wrong_one_lowers(catalogue: Catalogue) -> None:
     assert top(catalogue, Query("Manchester", codes=("01M",)))[0] == ("ccg/01M", True)
-    with_wrong = matching.reconcile(catalogue, Query("Manchester PCT", codes=("ZZZ",)), lambda items: {})
+    wrong_code = Query("Manchester PCT", codes=("ZZZ",))
+    with_wrong = matching.reconcile(catalogue, index_of(catalogue), wrong_code, lambda items: {})
     assert with_wrong[0][0].score < 50 and not with_wrong[0][1]
 
 
