@@ -171,7 +171,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
 def _build_into(settings: Settings, folder: Path, key: str, progress: Progress) -> dict[str, object]:
     # Imported here: serving processes never build, and need not load rdflib and the validator.
     from service.build import catalogue as pages_catalogue
-    from service.build import class_index, reasoning
+    from service.build import class_index, overview, reasoning
     from service.build.validation import check as validation
     from service.build.validation import saved
 
@@ -192,6 +192,8 @@ def _build_into(settings: Settings, folder: Path, key: str, progress: Progress) 
     pages_catalogue.save_catalogue(catalogue, folder / pages_catalogue.CATALOGUE_FILE)
     progress("writing the class index")
     class_index.save_index(class_index.build_index(store, catalogue), folder / class_index.INDEX_FILE)
+    progress("writing the overview (sources, and the classes and properties used)")
+    overview.save_overview(overview.build_overview(store), folder / overview.OVERVIEW_FILE)
     progress("writing the store to disk")
     store.save_to(folder / DB, folder / QUADS)
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")

@@ -10,28 +10,30 @@
       .join("\n");
   }
 
-  // Terms for autocompletion, asked of this endpoint alone (never prefix.cc or LOV).
-  function localTerms(query) {
-    const body = new URLSearchParams({ query: query });
-    return fetch(config.endpoint, {
-      method: "POST",
-      headers: { Accept: "application/sparql-results+json" },
-      body: body,
-    })
-      .then((response) => (response.ok ? response.json() : { results: { bindings: [] } }))
-      .then((json) => json.results.bindings.map((row) => row.t.value));
+  // Terms for autocompletion: the classes and properties used in the data, as the build counted them
+  // (/terms.json beside /sparql, so under any script root). Never a query: asking the endpoint for every
+  // predicate in the store runs past its time limit. Nor prefix.cc or LOV.
+  const termsUrl = new URL("terms.json", config.endpoint).href;
+  let termsOnce = null;
+  function localTerms(kind) {
+    termsOnce =
+      termsOnce ||
+      fetch(termsUrl, { headers: { Accept: "application/json" } }).then((response) =>
+        response.ok ? response.json() : { classes: [], properties: [] }
+      ).catch(() => ({ classes: [], properties: [] }));
+    return termsOnce.then((terms) => terms[kind]);
   }
 
   Yasqe.defaults.autocompleters = ["variables"];
   Yasqe.forkAutocompleter("class", {
     name: "local-class",
     bulk: true,
-    get: () => localTerms("SELECT DISTINCT ?t WHERE { [] a ?t } LIMIT 2000"),
+    get: () => localTerms("classes"),
   });
   Yasqe.forkAutocompleter("property", {
     name: "local-property",
     bulk: true,
-    get: () => localTerms("SELECT DISTINCT ?t WHERE { [] ?t [] } LIMIT 2000"),
+    get: () => localTerms("properties"),
   });
 
   const yasgui = new Yasgui(document.getElementById("yasgui"), {

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from flask import Blueprint, Response, jsonify, render_template
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from service.store import RemoteStore, StoreUnavailableError
 from service.web import context
 from service.web.pages.headers import day_for
-from service.web.pages.listings import landscape
 from service.web.pages.state import pages_state
 
 blueprint = Blueprint("home", __name__)
@@ -31,10 +30,21 @@ def dataset_summary(manifest: dict[str, object]) -> dict[str, object]:
 @blueprint.get("/")
 def index() -> str:
     day = day_for("html") or dt.date.today()
-    state = pages_state()
-    view = landscape(state.catalogue, state.vocabulary, state.accountabilities, day)
+    view = pages_state().landscape_on(day)
     summary = dataset_summary(context.state().manifest)
     return render_template("home.html", summary=summary, landscape=view, at=day)
+
+
+@blueprint.get("/terms.json")
+def terms() -> Response:
+    """The classes and properties used in the data, the commonest first: the query editor completes them
+    from here (made once per build), so it never asks the endpoint for every predicate in the store."""
+    app_state = context.state()
+    response = jsonify(pages_state().overview_of(app_state.store).completions())
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.set_etag(app_state.data_version)
+    response.make_conditional(request)
+    return response
 
 
 @blueprint.get("/healthz")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from flask import Response, abort, render_template
 from werkzeug.exceptions import BadRequest
@@ -28,6 +29,20 @@ def paging_links(stem: str, fmt: urls.DocFormat | None, page: int, pages: int) -
         links.append((page + 1, "next"))
     links.append((pages, "last"))
     return "".join(f', <{url(n)}>; rel="{rel}"' for n, rel in links)
+
+
+def list_links(href: Callable[[int], str], page: int, pages: int) -> dict[str, str]:
+    """A `Link` header (RFC 8288) to the first, previous, next and last pages of a paged list, where
+    `href(n)` is page n's URL; none for a list of one page."""
+    if pages <= 1:
+        return {}
+    links = [(1, "first")]
+    if 1 < page <= pages:
+        links.append((page - 1, "prev"))
+    if page < pages:
+        links.append((page + 1, "next"))
+    links.append((pages, "last"))
+    return {"Link": ", ".join(f'<{href(n)}>; rel="{rel}"' for n, rel in links)}
 
 
 def bad_day(message: str, html: bool) -> Response:

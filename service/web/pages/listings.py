@@ -7,9 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from service import iris
-from service.build.catalogue import Catalogue, holds_on, parse_day, query
+from service.build.catalogue import Catalogue, holds_on, parse_day
 from service.build.class_index import ClassIndex
-from service.store import Store
+from service.build.overview import Overview, SourceInfo
+from service.build.overview import data_sources as data_sources
 from service.terms import Row
 from service.web.pages.ontology import Vocabulary
 from service.web.pages.timeline import CountChart, count_chart, counts_by_year
@@ -37,14 +38,39 @@ class Listing:
     pages: int
 
 
+Span = tuple[str, dt.date, dt.date | None]  # an instance with its start and its end (None: still open)
+
+
+def dated_members(index: ClassIndex, catalogue: Catalogue, class_iri: str) -> list[Span]:
+    """A class's instances that have a start, in the index's order: those a day can filter (one with no
+    start is alive on no day, see `holds_on`). Made once per class and process (`PagesState.spans`)."""
+    spans: list[Span] = []
+    for iri in index.members.get(class_iri, []):
+        entry = catalogue.entries.get(iri) or index.others.get(iri)
+        if entry is not None and entry.founded is not None:
+            spans.append((iri, entry.founded, entry.dissolved))
+    return spans
+
+
+def alive_on(spans: list[Span], day: dt.date) -> list[str]:
+    """The instances alive on `day`, in order: `holds_on` over the spans, without a lookup per instance."""
+    return [iri for iri, start, end in spans if start <= day and (end is None or end >= day)]
+
+
 def instances(
-    index: ClassIndex, catalogue: Catalogue, class_iri: str, at: dt.date | None, page: int
+    index: ClassIndex,
+    catalogue: Catalogue,
+    class_iri: str,
+    at: dt.date | None,
+    page: int,
+    alive: list[str] | None = None,
 ) -> Listing:
     """The instances of a class, alive on `at` when given, sorted by label, one page of them: a slice of
-    the build's class index (the count and the order are the build's; only a date filters here)."""
+    the build's class index (the count and the order are the build's; only a date filters here).
+    `alive`: those alive on `at`, where the caller keeps them (else filtered here)."""
     found = index.members.get(class_iri, [])
     if at is not None:
-        found = [iri for iri in found if index.alive_on(iri, catalogue, at)]
+        found = alive if alive is not None else alive_on(dated_members(index, catalogue, class_iri), at)
     start = (page - 1) * PER_PAGE
     items = []
     for iri in found[start : start + PER_PAGE]:
@@ -103,48 +129,55 @@ def accountability_tree(
     return [node(r, frozenset({r})) for r in roots]
 
 
-def landscape(
-    catalogue: Catalogue, vocabulary: Vocabulary, accountabilities: list[Row], day: dt.date
-) -> Landscape:
-    years = list(range(1996, dt.date.today().year + 1))
-    kinds = kinds_alive(catalogue, vocabulary, day)
+@dataclass(frozen=True)
+class History:
+    """What the home page's chart counts, the same on every day: how many bodies of each kind existed on
+    1 April of each year (made once per process: it walks every commissioning body for every year)."""
+
+    years: list[int]
+    counts: dict[str, list[int]]
+    labels: dict[str, str]
+    undated: int  # commissioning bodies with no founding date
+
+
+def body_history(catalogue: Catalogue, vocabulary: Vocabulary, this_year: int) -> History:
+    years = list(range(1996, this_year + 1))
     bodies = [e for e in catalogue.entries.values() if COMMISSIONING_BODY in e.classes]
     specific = {c for e in bodies for c in vocabulary.most_specific(e.classes)[:1]}
     counts = counts_by_year(bodies, sorted(specific), years)
     labels = {c: vocabulary.label(c) or c for c in counts}
-    chart = count_chart(counts, labels, years, day)
+    return History(years, counts, labels, sum(1 for e in bodies if e.founded is None))
+
+
+def landscape(
+    catalogue: Catalogue,
+    vocabulary: Vocabulary,
+    accountabilities: list[Row],
+    day: dt.date,
+    history: History | None = None,
+) -> Landscape:
+    """The home page on `day`; `history` is the process's (made here when not given)."""
+    history = history or body_history(catalogue, vocabulary, dt.date.today().year)
+    kinds = kinds_alive(catalogue, vocabulary, day)
+    chart = count_chart(history.counts, history.labels, history.years, day)
     tree = accountability_tree(accountabilities, catalogue, vocabulary, day)
-    return Landscape(day, kinds, tree, chart, sum(1 for e in bodies if e.founded is None))
+    return Landscape(day, kinds, tree, chart, history.undated)
 
 
-@dataclass(frozen=True)
-class SourceInfo:
-    iri: str
-    title: str
-    publisher: str
-    licence: str
-    issued: str
-    url: str
-    description: str
+@dataclass
+class SourcesPage:
+    """One page of the data files for /about, and every source by kind."""
+
+    items: list[SourceInfo]
+    total: int
+    page: int
+    pages: int
+    kinds: list[tuple[str, int]]
 
 
-def data_sources(store: Store) -> tuple[list[SourceInfo], list[tuple[str, int]]]:
-    """The data files behind the dataset (web pages and articles are counted, not listed)."""
-    fields: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in store.select(query("sources_all")):
-        name = row["p"].value.rsplit("/", 1)[-1]
-        fields[row["source"].value].setdefault(name, row["o"].value)
-    listed = [
-        SourceInfo(
-            iri,
-            f.get("title", iri),
-            f.get("publisher", ""),
-            f.get("license", ""),
-            f.get("issued", ""),
-            f.get("url", ""),
-            f.get("description", ""),
-        )
-        for iri, f in fields.items()
-    ]
-    kinds = [(r["cls"].value, int(r["n"].value)) for r in store.select(query("source_kinds"))]
-    return sorted(listed, key=lambda s: s.title), sorted(kinds, key=lambda k: -k[1])
+def sources_page(overview: Overview, page: int, per_page: int = PER_PAGE) -> SourcesPage:
+    """The data files of `page` (by title), from the build's overview."""
+    found = overview.sources
+    pages = max(1, -(-len(found) // per_page))
+    start = (page - 1) * per_page
+    return SourcesPage(found[start : start + per_page], len(found), page, pages, overview.source_kinds)

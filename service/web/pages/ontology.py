@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from service import iris
 from service.build.catalogue import query
+from service.build.overview import Usage as Usage
+from service.build.overview import usage_counts as usage_counts
 from service.store import Store
 from service.terms import IRI, Literal
 
@@ -109,16 +111,3 @@ def build_vocabulary(store: Store) -> Vocabulary:
         if parent in terms:
             terms[parent].children = kids
     return Vocabulary(terms)
-
-
-@dataclass
-class Usage:
-    classes: dict[str, int]
-    properties: dict[str, int]
-
-
-def usage_counts(store: Store) -> Usage:
-    """How many things each class has and how many triples use each property (a full scan: cache it)."""
-    classes = {r["cls"].value: int(r["n"].value) for r in store.select(query("class_usage"))}
-    props = {r["p"].value: int(r["n"].value) for r in store.select(query("property_usage"))}
-    return Usage(classes, props)

@@ -24,10 +24,9 @@ from service.web.pages.args import MAX_PAGE, day_arg, page_arg, whole_number
 from service.web.pages.coverage import coverage_triples, to_json
 from service.web.pages.document import incoming_pages, standalone_triples
 from service.web.pages.entity import EntityView, document_triples, entity_view, exists
-from service.web.pages.headers import day_for, paging_links
+from service.web.pages.headers import day_for, list_links, paging_links
 from service.web.pages.lineage import lay_out
-from service.web.pages.listings import data_sources, instances
-from service.web.pages.ontology import usage_counts
+from service.web.pages.listings import instances, sources_page
 from service.web.pages.rdf import compact_jsonld, embeddable_jsonld, serialize
 from service.web.pages.search import MAX_LIMIT, PER_PAGE, SearchView, hit_json, search_view
 from service.web.pages.state import pages_state
@@ -204,10 +203,8 @@ def ontology(ext: str) -> Response | str:
         response.headers.update(headers)
         return response
     state = pages_state()
-    with state.lock:
-        if state.usage is None:
-            state.usage = usage_counts(_store())
-    html = render_template("ontology.html", vocabulary=state.vocabulary, usage=state.usage)
+    usage = state.overview_of(_store()).usage  # the build's, counted once
+    html = render_template("ontology.html", vocabulary=state.vocabulary, usage=usage)
     return Response(html, mimetype="text/html", headers=headers)
 
 
@@ -305,7 +302,8 @@ def class_page(name: str) -> Response | str:
         abort(400, f"{name!r} is not a class name such as nhs:PrimaryCareTrust or org:Organization")
     state = pages_state()
     at = day_for("html")
-    listing = instances(state.class_index(_store()), state.catalogue, class_iri, at, page_arg())
+    alive = state.alive_on(_store(), class_iri, at) if at is not None else None
+    listing = instances(state.class_index(_store()), state.catalogue, class_iri, at, page_arg(), alive)
     if listing.total == 0 and class_iri not in state.vocabulary.terms:
         abort(404, f"no class {urls.curie(class_iri)} in the data or the ontology")
     term = state.vocabulary.terms.get(class_iri)
@@ -331,6 +329,12 @@ def coverage_page(ext: str) -> Response:
 
 
 @blueprint.get("/about")
-def about() -> str:
-    sources, kinds = data_sources(_store())
-    return render_template("about.html", sources=sources, kinds=kinds, app_state=context.state())
+def about() -> Response:
+    """What the dataset is, how to cite it, and its data files, a page of them at a time."""
+    view = sources_page(pages_state().overview_of(_store()), page_arg())
+    if view.page > view.pages:
+        abort(404, f"the data files fill {view.pages} page(s); there is no page {view.page}")
+    html = render_template("about.html", sources=view, kinds=view.kinds, app_state=context.state())
+    about_href = urls.page_href("pages.about")
+    links = list_links(lambda n: about_href + (f"?page={n}" if n > 1 else ""), view.page, view.pages)
+    return Response(html, mimetype="text/html", headers=links)

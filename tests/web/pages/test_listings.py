@@ -6,21 +6,26 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service import iris
 from service.build.catalogue import Catalogue, build_catalogue, holds_on, parse_day, query
 from service.build.class_index import ClassIndex, build_index
+from service.build.overview import build_overview
 from service.store import OxigraphStore
 from service.terms import Row
 from service.web.pages.listings import (
     TreeNode,
     accountability_tree,
+    alive_on,
+    body_history,
     data_sources,
+    dated_members,
     instances,
     kinds_alive,
     landscape,
+    sources_page,
 )
 from service.web.pages.ontology import Vocabulary, build_vocabulary
 from tests.pages_fixtures import fixture_store
@@ -166,3 +171,48 @@ def test_the_sources_list_data_files_and_count_every_kind(store: OxigraphStore) 
     assert listed[1].url == ""  # a field the source does not state is empty, not missing
     assert kinds[0] == (NHS + "DataFile", 2)
     assert set(kinds[1:]) == {(NHS + "WebPage", 1), (NHS + "NewsArticle", 1)}
+
+
+# --- what is kept per process or per day equals what was computed per request -------------------------
+
+
+@given(day=DAYS)
+@settings(deadline=None, max_examples=30)  # no timing assertion: a busy machine is slow
+def test_the_kept_history_gives_the_landscape_made_afresh(
+    catalogue: Catalogue, vocabulary: Vocabulary, accountabilities: list[Row], day: dt.date
+) -> None:
+    history = body_history(catalogue, vocabulary, dt.date.today().year)
+    assert landscape(catalogue, vocabulary, accountabilities, day, history) == landscape(
+        catalogue, vocabulary, accountabilities, day
+    )
+
+
+@given(day=DAYS)
+@settings(deadline=None)
+def test_the_spans_filter_as_each_instance_is_asked(
+    index: ClassIndex, catalogue: Catalogue, day: dt.date
+) -> None:
+    for cls, members in index.members.items():
+        expected = [iri for iri in members if index.alive_on(iri, catalogue, day)]
+        assert alive_on(dated_members(index, catalogue, cls), day) == expected
+        kept = instances(index, catalogue, cls, day, 1, expected)
+        assert kept == instances(index, catalogue, cls, day, 1)
+
+
+def test_the_spans_show_nothing_before_it_began(index: ClassIndex, catalogue: Catalogue) -> None:
+    day = dt.date(2013, 4, 1)
+    for cls in index.members:
+        for iri in alive_on(dated_members(index, catalogue, cls), day):
+            shown = index.instance(iri, catalogue)
+            assert shown.founded is not None and shown.founded <= day
+            assert shown.dissolved is None or shown.dissolved >= day
+
+
+@pytest.mark.parametrize("per_page", [1, 2, 3])
+def test_the_sources_pages_lose_nothing_and_repeat_nothing(store: OxigraphStore, per_page: int) -> None:
+    overview = build_overview(store)
+    first = sources_page(overview, 1, per_page)
+    seen = [s for n in range(1, first.pages + 1) for s in sources_page(overview, n, per_page).items]
+    assert seen == overview.sources  # every data file once, in order
+    assert first.total == len(overview.sources) and first.pages == -(-first.total // per_page)
+    assert sources_page(overview, first.pages + 1, per_page).items == []

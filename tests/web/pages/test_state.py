@@ -16,7 +16,7 @@ def test_create_app_builds_the_pages_state_from_its_store(app: Flask) -> None:
     assert isinstance(state, PagesState)
     assert state.catalogue.entries, "the catalogue was read from the fixture store"
     assert state.report is None  # an app given a store in hand has no build folder, so no saved report
-    assert state.usage is None and state.shapes is None  # filled on their pages' first visits only
+    assert state.shapes is None  # filled on its page's first visit only
 
 
 def test_the_coverage_table_is_computed_once_a_day(app: Flask) -> None:
