@@ -7,6 +7,7 @@ import datetime as dt
 from flask import Flask
 
 from service.web import context
+from service.web.pages import listings
 from service.web.pages.state import PagesState, pages_state
 
 
@@ -27,3 +28,23 @@ def test_the_coverage_table_is_computed_once_a_day(app: Flask) -> None:
     assert state.coverage_on(store, day) is first
     later = state.coverage_on(store, day + dt.timedelta(days=1))
     assert later is not first and later.day == day + dt.timedelta(days=1)
+
+
+def test_a_day_landscape_is_kept_and_equals_one_made_afresh(app: Flask) -> None:
+    with app.app_context():
+        state = pages_state()
+    day = dt.date(2012, 6, 1)
+    kept = state.landscape_on(day)
+    assert state.landscape_on(day) is kept  # the second visit of the day is the first's view
+    assert kept == listings.landscape(state.catalogue, state.vocabulary, state.accountabilities, day)
+
+
+def test_a_class_on_a_day_is_kept_and_equals_the_filter_per_instance(app: Flask) -> None:
+    with app.app_context():
+        state, store = pages_state(), context.state().store
+    index = state.class_index(store)
+    day = dt.date(2013, 4, 1)
+    for cls, members in index.members.items():
+        alive = state.alive_on(store, cls, day)
+        assert alive == [iri for iri in members if index.alive_on(iri, state.catalogue, day)]
+        assert state.alive_on(store, cls, day) is alive
