@@ -228,11 +228,12 @@ def run_query(operation: Operation) -> Response:
         headers["Cache-Status"] = result_cache.MISS if wanted.reuse else result_cache.BYPASS
     try:
         answer = sparql_state().governor.run(job)
+        body = AnswerBody(answer, job, started, cache if wanted.store else None, context.state().metrics)
+        body.start()  # a failure before the first byte still gets its own status, not a broken 200
     except QueryError as exc:
         seconds = time.perf_counter() - started
         context.state().metrics.observe_query(job.sparql, seconds, None, exc.outcome)
         raise failed(exc) from exc
-    body = AnswerBody(answer, job, started, cache if wanted.store else None, context.state().metrics)
     return Response(body, status=200, content_type=_content_type(answer.head.format), headers=headers)
 
 
