@@ -120,9 +120,12 @@ def limit(e: Results) -> list[str]:
 
 def pages(p: Results) -> list[str]:
     out = ["## 3. Pages (our service, HTML)", "", f"Plan: {p['plan']}.", ""]
+    if "load_average_before" in p:
+        out += [f"Load average (1, 5, 15 min; the machine is shared): before {p['load_average_before']}, "
+                f"after {p.get('load_average_after')}.", ""]  # fmt: skip
     rows = []
     for name, f in p.items():
-        if name in ("plan", "worker_rss_mb_after_load", "memory_mb_after_load"):
+        if name in ("plan", "worker_rss_mb_after_load", "memory_mb_after_load") or name.startswith("load_"):
             continue
         if "status" in f:
             rows.append([name, f["status"], "-", "-", "-", "-"])
