@@ -317,15 +317,22 @@ def class_page(name: str) -> Response | str:
 def coverage_page(ext: str) -> Response:
     """How complete the history is: one row per kind of body, then the stated gaps."""
     fmt = _quality_format(ext, ("html", "json", "turtle"))
-    view = pages_state().coverage_on(_store(), dt.date.today())
+    state = pages_state()
+    view = state.coverage_on(_store(), dt.date.today())
     headers = quality.quality_headers("pages.coverage_page", ("json", "turtle"))
+    # Kept per day: the table is the day's, and its page (1.4 MB over the real data) took a second to render.
+    key = ("coverage", fmt, view.day, request.script_root, _base())
+    body = state.documents.get_or_make(key, lambda: _coverage_body(view, fmt))
+    content_type = {"json": "application/json", "turtle": quality.CONTENT_TYPES["turtle"]}
+    return Response(body, content_type=content_type.get(fmt, "text/html; charset=utf-8"), headers=headers)
+
+
+def _coverage_body(view: coverage.Coverage, fmt: str) -> bytes:
     if fmt == "json":
-        return Response(json.dumps(to_json(view), indent=1), content_type="application/json", headers=headers)
+        return json.dumps(to_json(view), indent=1).encode()
     if fmt == "turtle":
-        turtle = serialize(coverage_triples(view, _base() + "coverage"), "turtle")
-        return Response(turtle, content_type=quality.CONTENT_TYPES[fmt], headers=headers)
-    html = render_template("coverage.html", view=view, columns=coverage.COLUMNS)
-    return Response(html, mimetype="text/html", headers=headers)
+        return serialize(coverage_triples(view, _base() + "coverage"), "turtle").encode()
+    return render_template("coverage.html", view=view, columns=coverage.COLUMNS).encode()
 
 
 @blueprint.get("/about")

@@ -6,6 +6,8 @@ import datetime as dt
 
 from flask import Flask
 
+from service.bounded_cache import document_cache
+
 from service.web import context
 from service.web.pages import listings
 from service.web.pages.state import PagesState, pages_state
@@ -48,3 +50,18 @@ def test_a_class_on_a_day_is_kept_and_equals_the_filter_per_instance(app: Flask)
         alive = state.alive_on(store, cls, day)
         assert alive == [iri for iri in members if index.alive_on(iri, state.catalogue, day)]
         assert state.alive_on(store, cls, day) is alive
+
+
+def test_the_coverage_page_is_rendered_once_a_day_and_equals_a_fresh_render(app: Flask) -> None:
+    client = app.test_client()
+    with app.app_context():
+        state = pages_state()
+    for path in ("/coverage", "/coverage.json", "/coverage.ttl"):
+        first = client.get(path)
+        assert first.status_code == 200
+        kept = [k for k in state.documents.entries if isinstance(k, tuple) and k[0] == "coverage"]
+        assert kept, "the rendered page is kept"
+        assert client.get(path).get_data() == first.get_data()
+        state.documents = document_cache()  # nothing kept: made afresh, the same bytes
+        again = client.get(path)
+        assert again.get_data() == first.get_data() and again.content_type == first.content_type
