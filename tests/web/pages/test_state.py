@@ -7,7 +7,6 @@ import datetime as dt
 from flask import Flask
 
 from service.bounded_cache import document_cache
-
 from service.web import context
 from service.web.pages import listings
 from service.web.pages.state import PagesState, pages_state
