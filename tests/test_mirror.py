@@ -23,8 +23,6 @@ EXCEPTIONS: dict[str, str] = {
     " validate, in tests/build/validation/test_check.py",
     "service.iris": "used by every fixture and tests/web/test_urls.py; its builders have no"
     " test of their own",
-    "service.web.pages.coverage": "tested directly in tests/build/test_coverage.py, beside the"
-    " table it writes",
     "service.web.pages.entity": "tested directly in tests/web/pages/test_as_of.py, which spans"
     " entity and timeline",
     "service.web.server": "tested directly in tests/web/test_hardening.py (gunicorn's options, dev mode)",

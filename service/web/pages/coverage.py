@@ -9,6 +9,7 @@ nodes, the reported figures each kind is compared with (`rdfs:seeAlso`), and the
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from service import iris
@@ -55,6 +56,35 @@ def coverage_triples(view: Coverage, page: str) -> list[Triple]:
     for gaps in view.gaps.values():
         out += [Triple(this, IRI(DCTERMS + "hasPart"), IRI(g.iri)) for g in gaps]
     return out
+
+
+LIST_PAGE = 100  # the items of a list of gaps or unnamed bodies on /coverage, and on each page of it
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of one kind's list on /coverage: its stated gaps, or its bodies that no source names."""
+
+    section: str  # "gaps" or "unnamed"
+    kind: str  # the gap kind ("name unknown") or the kind of body ("GP practice")
+    items: tuple[Gap | tuple[str, str], ...]
+    total: int
+    page: int
+    pages: int
+
+
+def list_page(
+    view: Coverage, section: str, kind: str, page: int, per_page: int = LIST_PAGE
+) -> ListPage | None:
+    """Page `page` of the list of `kind` in `section`; None where there is no such list."""
+    lists: dict[str, dict[str, Any]] = {"gaps": dict(view.gaps), "unnamed": dict(view.unnamed)}
+    found = lists.get(section, {}).get(kind)
+    if found is None:
+        return None
+    start = (page - 1) * per_page
+    return ListPage(
+        section, kind, found[start : start + per_page], len(found), page, max(1, -(-len(found) // per_page))
+    )
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -21,7 +22,7 @@ from service.store import Store
 from service.web import caching, conneg, context, errors, urls
 from service.web.pages import paging, quality, tables
 from service.web.pages.args import MAX_PAGE, day_arg, page_arg, whole_number
-from service.web.pages.coverage import coverage_triples, to_json
+from service.web.pages.coverage import LIST_PAGE, coverage_triples, list_page, to_json
 from service.web.pages.document import incoming_pages, standalone_triples
 from service.web.pages.entity import EntityView, document_triples, entity_view, exists
 from service.web.pages.headers import day_for, list_links, paging_links
@@ -320,6 +321,8 @@ def coverage_page(ext: str) -> Response:
     state = pages_state()
     view = state.coverage_on(_store(), dt.date.today())
     headers = quality.quality_headers("pages.coverage_page", ("json", "turtle"))
+    if fmt == "html" and "list" in request.args:
+        return _coverage_list(view, headers)
     # Kept per day: the table is the day's, and its page (1.4 MB over the real data) took a second to render.
     key = ("coverage", fmt, view.day, request.script_root, _base())
     body = state.documents.get_or_make(key, lambda: _coverage_body(view, fmt))
@@ -327,12 +330,27 @@ def coverage_page(ext: str) -> Response:
     return Response(body, content_type=content_type.get(fmt, "text/html; charset=utf-8"), headers=headers)
 
 
+def _coverage_list(view: coverage.Coverage, headers: dict[str, str]) -> Response:
+    """One page of one long list of /coverage (`?list=gaps&kind=name unknown&page=2`)."""
+    section, kind = request.args.get("list", ""), request.args.get("kind", "")
+    found = list_page(view, section, kind, page_arg())
+    if found is None or found.page > found.pages:
+        abort(404, f"/coverage has no page {page_arg()} of a list {section!r} of {kind!r}")
+    stem = urls.page_href("pages.coverage_page") + "?" + urlencode({"list": section, "kind": kind})
+    links = list_links(lambda n: stem + (f"&page={n}" if n > 1 else ""), found.page, found.pages)
+    if links:
+        headers = {**headers, "Link": headers["Link"] + ", " + links["Link"]}
+    html = render_template("coverage_list.html", found=found)
+    return Response(html, mimetype="text/html", headers=headers)
+
+
 def _coverage_body(view: coverage.Coverage, fmt: str) -> bytes:
     if fmt == "json":
         return json.dumps(to_json(view), indent=1).encode()
     if fmt == "turtle":
         return serialize(coverage_triples(view, _base() + "coverage"), "turtle").encode()
-    return render_template("coverage.html", view=view, columns=coverage.COLUMNS).encode()
+    html = render_template("coverage.html", view=view, columns=coverage.COLUMNS, shown=LIST_PAGE)
+    return html.encode()
 
 
 @blueprint.get("/about")
