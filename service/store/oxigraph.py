@@ -6,7 +6,7 @@ Requests bind values with `bind_values`, never by splicing text into a query.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -164,6 +164,12 @@ class OxigraphStore(Shortcuts):
         disk.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
         disk.flush()
         disk.optimize()
+
+    def save_graph(self, graph: str, path: Path, prefixes: Mapping[str, str]) -> None:
+        """One named graph as Turtle into `path` (the build's dump of each graph)."""
+        self._store.dump(
+            str(path), ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(graph), prefixes=dict(prefixes)
+        )
 
     def update(self, sparql: str) -> None:
         self._store.update(sparql)
