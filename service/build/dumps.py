@@ -32,7 +32,8 @@ QUADS = "quads.nq"  # the build's every quad (builder.QUADS: the builder imports
 WHOLE = "nhs-commissioning.nq.gz"
 RECORD_FORMAT = 1
 _GRAPH_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-TURTLE_PREFIXES = {p: iris.PREFIXES[p] for p in ("nhs", "id", "org", "prov", "rdfs", "schema", "skos", "xsd")}
+# No `id:`: pyoxigraph would write `id:pct\/5NT`, valid Turtle but hard to read.
+TURTLE_PREFIXES = {p: iris.PREFIXES[p] for p in ("nhs", "org", "prov", "rdfs", "schema", "skos", "xsd")}
 
 
 @dataclass(frozen=True)
