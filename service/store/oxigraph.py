@@ -69,6 +69,10 @@ def _group_start(sparql: str) -> int:
     raise ValueError("a query with bindings needs a WHERE clause")
 
 
+def _sort_key(triple: ox.Triple) -> tuple[str, str, str]:
+    return str(triple.subject), str(triple.predicate), str(triple.object)
+
+
 class OxigraphStore(Shortcuts):
     """The embedded store. Queries see the union of the named graphs as their default graph."""
 
@@ -166,10 +170,11 @@ class OxigraphStore(Shortcuts):
         disk.optimize()
 
     def save_graph(self, graph: str, path: Path, prefixes: Mapping[str, str]) -> None:
-        """One named graph as Turtle into `path` (the build's dump of each graph)."""
-        self._store.dump(
-            str(path), ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(graph), prefixes=dict(prefixes)
-        )
+        """One named graph as Turtle into `path` (the build's dump of each graph), its triples sorted: the
+        store's own order depends on how it was loaded, and the same quads must give the same file."""
+        quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        triples = sorted((ox.Triple(q.subject, q.predicate, q.object) for q in quads), key=_sort_key)
+        ox.serialize(triples, str(path), ox.RdfFormat.TURTLE, prefixes=dict(prefixes))
 
     def update(self, sparql: str) -> None:
         self._store.update(sparql)
