@@ -80,5 +80,6 @@ def test_the_default_dataset_is_ours_and_points_to_its_void() -> None:
     void_url = "http://example.org/.well-known/void"
     triples = describe(ENDPOINT, Settings(), COUNTS, MANIFEST, void_url)
     g = parse_rdf(b"".join(serialize(triples, "turtle")), "turtle")
-    query = "SELECT ?d ?v WHERE { ?s sd:defaultDataset ?d . ?d <http://www.w3.org/2000/01/rdf-schema#seeAlso> ?v }"
+    see_also = "<http://www.w3.org/2000/01/rdf-schema#seeAlso>"
+    query = f"SELECT ?d ?v WHERE {{ ?s sd:defaultDataset ?d . ?d {see_also} ?v }}"
     assert values(g, query) == [("https://w3id.org/nhs-commissioning/dataset", void_url)]
