@@ -214,8 +214,6 @@ def write_triples(fmt: str, triples: Iterable[Triple], prefixes: Mapping[str, st
 
 
 def _turtle_term(term: Term, prefixes: Mapping[str, str]) -> str:
-    if term == RDF_TYPE:
-        return "a"
     if isinstance(term, IRI):
         for prefix, namespace in prefixes.items():
             local = term.value[len(namespace) :]
@@ -230,7 +228,8 @@ def _turtle(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> Iterator[
     def statements() -> Iterator[str]:
         subject: Term | None = None
         for t in triples:
-            s, p, o = (_turtle_term(x, prefixes) for x in (t.subject, t.predicate, t.object))
+            s, o = _turtle_term(t.subject, prefixes), _turtle_term(t.object, prefixes)
+            p = "a" if t.predicate == RDF_TYPE else _turtle_term(t.predicate, prefixes)  # `a` is a verb only
             if t.subject == subject:
                 yield f" ;\n    {p} {o}"
             else:

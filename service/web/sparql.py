@@ -281,6 +281,7 @@ def describe_service() -> Response:
         context.state().settings,
         _graph_counts(),
         context.state().manifest,
+        urls.void_url(),
     )
     body = b"".join(service_description.serialize(triples, fmt))
     content_type = chosen + ("; charset=utf-8" if chosen.startswith("text/") else "")

@@ -16,6 +16,8 @@ Paths (documented in docs/uris.md, "Documents and formats"):
   /shapes, /validation  the SHACL shapes and the build's report (HTML, .ttl; .json for the report)
   /robots.txt, /sitemap.xml, /sitemaps/{n}.xml   for crawlers; /context.jsonld  the JSON-LD context
   /openapi.json         the OpenAPI 3 description of the JSON endpoints (service/static/openapi.json)
+  /.well-known/void, /void, /void.{ext}   the dataset in VoID and DCAT; /dataset  303 to it
+  /dumps/{file}         the build's dumps; /graph/{name}, /graph/{name}.{ext}  a named graph's description
 """
 
 from __future__ import annotations
@@ -252,3 +254,20 @@ def query_with(name: str, value: str | int | None) -> str:
     params: dict[str, str | int | None] = {k: v for k, v in request.args.items() if k != name}
     params[name] = value
     return _query(params) or "?"
+
+
+def void_url(ext: str = "") -> str:
+    """The absolute URL of the dataset's VoID description: /.well-known/void, or /void.{ext} in one format."""
+    if ext:
+        return url_for("downloads.description", ext=ext, _external=True)
+    return url_for("downloads.well_known", _external=True)
+
+
+def dump_url(file: str) -> str:
+    """The absolute URL of a dump of the build (`nhs-commissioning.nq.gz`, `graph/ccgs.ttl`)."""
+    return url_for("downloads.dump", file=file, _external=True)
+
+
+def graph_url(name: str, ext: str = "") -> str:
+    """/graph/{name} (the named graph `{base}graph/{name}`), or /graph/{name}.{ext} in one format."""
+    return url_for("downloads.graph", name=name + (f".{ext}" if ext else ""))

@@ -6,9 +6,10 @@ import json
 
 from hypothesis import given
 from hypothesis import strategies as st
+from rdflib import RDF, Graph, URIRef
 
-from service.query.writers import json_term_text
-from service.terms import IRI, RDF_LANG_STRING, XSD_STRING, BNode, Literal, Term
+from service.query.writers import json_term_text, write_triples
+from service.terms import IRI, RDF_LANG_STRING, XSD_STRING, BNode, Literal, Term, Triple
 
 TEXT = st.text(st.characters(codec="utf-8"), max_size=30)
 DATATYPES = st.sampled_from([XSD_STRING, "http://www.w3.org/2001/XMLSchema#date", 'x:é"\\'])
@@ -40,3 +41,18 @@ def test_a_json_term_is_what_json_dumps_writes_for_its_w3c_form(term: Term) -> N
     text = json_term_text(term)
     assert text == json.dumps(w3c_form(term))
     assert json.loads(text) == w3c_form(term)
+
+
+def test_turtle_writes_rdf_type_as_a_only_where_it_is_the_verb() -> None:
+    """`a` stands for rdf:type as a predicate only: as an object (a property partition's void:property)
+    it must stay an IRI, or the Turtle does not parse."""
+    rdf_type = IRI("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    triples = [
+        Triple(IRI("http://example.org/s"), rdf_type, IRI("http://example.org/C")),
+        Triple(BNode("p0"), IRI("http://rdfs.org/ns/void#property"), rdf_type),
+    ]
+    prefixes = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "void": "http://rdfs.org/ns/void#"}
+    text = b"".join(write_triples("turtle", triples, prefixes)).decode()
+    parsed = Graph().parse(data=text, format="turtle")
+    assert len(parsed) == 2
+    assert len(list(parsed.subjects(URIRef("http://rdfs.org/ns/void#property"), RDF.type))) == 1
