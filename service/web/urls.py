@@ -133,6 +133,7 @@ def outbound_kind(iri: str) -> str | None:
         "http://www.wikidata.org/entity/": "Wikidata",
         "https://www.wikidata.org/wiki/": "Wikidata",
         "https://www.legislation.gov.uk/": "legislation.gov.uk",
+        "http://www.legislation.gov.uk/id/": "legislation.gov.uk",
         "https://en.wikipedia.org/": "Wikipedia",
     }
     return next((name for prefix, name in hosts.items() if iri.startswith(prefix)), None)
