@@ -107,9 +107,9 @@ def thing(path: str) -> WerkzeugResponse:
     """303 See Other to the document about the thing, in the format the Accept header prefers; with
     Accept-Datetime, the Memento TimeGate: 302 Found to the document as of the day in force then."""
     iri = _known_iri(path)
+    when = _accept_datetime()
     fmt = chosen_format(None)
     target = None if fmt.name == "html" else fmt
-    when = _accept_datetime()
     if when is None:
         response = redirect(urls.doc_url(path, target), code=303)
         response.headers["Link"] = memento.original_links(urls.id_url(path), urls.timemap_url(path))
