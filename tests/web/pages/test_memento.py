@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from email.utils import format_datetime
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,6 +13,8 @@ from flask.testing import FlaskClient
 from hypothesis import given
 from hypothesis import strategies as st
 
+from service import iris
+from service.store import OxigraphStore
 from service.web.pages import memento
 from service.web.pages.memento import http_date, memento_for, midnight, parse_http_date
 from tests.web.pages.html_tree import tree
@@ -229,3 +232,30 @@ def test_the_memento_headers_reach_a_script_on_another_origin(client: FlaskClien
     }
     preflight = client.options("/id/pct/5NT")
     assert "Accept-Datetime" in preflight.headers["Access-Control-Allow-Headers"]
+
+
+ICB_GRAPH = """
+@prefix org: <http://www.w3.org/ns/org#> . @prefix nhs: <https://w3id.org/nhs-commissioning/def#> .
+@prefix schema: <https://schema.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@base <https://w3id.org/nhs-commissioning/id/> .
+<icb/Q1> a nhs:IntegratedCareBoard ; schema:foundingDate "2022-07-01"^^xsd:date .
+<loc/A> a nhs:SubICBLocation .
+<loc/A/acc> a org:Membership, nhs:Accountability ; org:member <loc/A> ; org:organization <icb/Q1> ;
+    schema:startDate "2022-07-01"^^xsd:date .
+<practice/P1/m> a org:Membership, nhs:PracticeMembership ; org:member <practice/P1> ; org:organization <loc/A> ;
+    schema:startDate "2023-01-01"^^xsd:date ; schema:endDate "2024-03-31"^^xsd:date .
+"""
+
+
+def test_an_icbs_mementos_include_its_locations_practices(tmp_path: Path) -> None:
+    # The ICB's page lists the practices of its sub-ICB locations on the day: their changes are its own.
+    (tmp_path / "icb.ttl").write_text(ICB_GRAPH, encoding="utf-8")
+    store = OxigraphStore.in_memory()
+    store.load_file(tmp_path / "icb.ttl", iris.graph("icb"))
+    days = memento.change_days(store, iris.ID + "icb/Q1")
+    assert days == [dt.date(2022, 7, 1), dt.date(2023, 1, 1), dt.date(2024, 4, 1)]
+    assert memento.change_days(store, iris.ID + "loc/A") == [
+        dt.date(2022, 7, 1),
+        dt.date(2023, 1, 1),
+        dt.date(2024, 4, 1),
+    ]
