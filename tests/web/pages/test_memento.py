@@ -242,7 +242,8 @@ ICB_GRAPH = """
 <loc/A> a nhs:SubICBLocation .
 <loc/A/acc> a org:Membership, nhs:Accountability ; org:member <loc/A> ; org:organization <icb/Q1> ;
     schema:startDate "2022-07-01"^^xsd:date .
-<practice/P1/m> a org:Membership, nhs:PracticeMembership ; org:member <practice/P1> ; org:organization <loc/A> ;
+<practice/P1/m> a org:Membership, nhs:PracticeMembership ;
+    org:member <practice/P1> ; org:organization <loc/A> ;
     schema:startDate "2023-01-01"^^xsd:date ; schema:endDate "2024-03-31"^^xsd:date .
 """
 
