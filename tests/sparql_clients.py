@@ -36,6 +36,7 @@ SOLUTION_TYPES = {
     "tsv": "text/tab-separated-values",
 }
 RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 Row = tuple[Term | None, ...]
 
 
@@ -121,6 +122,8 @@ def from_pyoxigraph(parsed: ox.QuerySolutions | ox.QueryBoolean, cut: bool | Non
         return Answer([], [], cut, bool(parsed))
     columns = [v.value for v in parsed.variables]
     rows = [tuple(None if s[c] is None else to_term(s[c]) for c in columns) for s in parsed]
+    if columns == ["_askResult"]:  # TSV has no boolean form: an ASK answer is this one-cell table (as Jena's)
+        return Answer([], [], cut, rows[0][0] == Literal("true", XSD_BOOLEAN))
     return Answer(columns, rows, cut)
 
 
@@ -209,7 +212,8 @@ def jena_classpath(work: Path) -> str | None:
 
     Debian's jena 4.5.0-2 moves the XML Schema datatype classes it shades to `xerces.*` but leaves their
     message bundles under `org/apache/jena/ext/xerces/`, so that ARQ fails to start ("internal error" in
-    XSSimpleTypeDecl); the bundles are copied to where those classes look, in `work`, first on the path.
+    XSSimpleTypeDecl); the bundles are copied to where those classes look, in a jar in `work`, first on
+    the path.
     """
     if shutil.which("java") is None or shutil.which("dpkg-query") is None:
         return None
@@ -225,13 +229,11 @@ def jena_classpath(work: Path) -> str | None:
     ).stdout
     for name in (d.split()[0] for d in depends.split(",") if d.strip()):
         jars += [j for j in _package_jars(name) if "slf4j" not in j.name]
-    bundles = work / "jena-bundles"
-    with zipfile.ZipFile(core) as archive:
+    bundles = work / "jena-bundles.jar"  # a jar, not a folder: the JVM's class-data archive wants jars
+    with zipfile.ZipFile(core) as archive, zipfile.ZipFile(bundles, "w") as moved:
         for member in archive.namelist():
             if member.startswith("org/apache/jena/ext/xerces/") and member.endswith(".properties"):
-                target = bundles / member.removeprefix("org/apache/jena/ext/")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(archive.read(member))
+                moved.writestr(member.removeprefix("org/apache/jena/ext/"), archive.read(member))
     logging = [Path("/usr/share/java/slf4j-api.jar"), Path("/usr/share/java/slf4j-nop.jar")]
     return ":".join(str(p) for p in [bundles, *jars, *logging])
 
@@ -273,8 +275,10 @@ def jena_client(classpath: str, work: Path) -> Callable[[str, str, str], Answer]
         ]
         done = subprocess.run(command, capture_output=True, check=False, timeout=300)  # noqa: S603
         if done.returncode != 0:
-            raise RuntimeError(f"rsparql failed: {done.stderr.decode(errors='replace')[-2000:]}")
-        answer = from_json_document(json.loads(done.stdout), None)
+            said = (done.stderr + done.stdout).decode(errors="replace")[-2000:]
+            raise RuntimeError(f"rsparql failed ({done.returncode}): {said}")
+        text = done.stdout.decode("utf-8")  # the run that writes the class-data archive says so after it
+        answer = from_json_document(json.JSONDecoder().raw_decode(text[text.index("{") :])[0], None)
         return Answer(answer.columns, answer.rows, None, answer.boolean)
 
     return ask
