@@ -193,7 +193,7 @@ def sparqlwrapper_graph(endpoint: str, query: str, fmt: str) -> tuple[rdflib.Gra
     """A CONSTRUCT through SPARQLWrapper in N-Triples or Turtle, parsed by rdflib."""
     client = SPARQLWrapper(endpoint)
     client.setQuery(query)
-    client.setReturnFormat(N3 if fmt == "turtle" else "nt")
+    client.setReturnFormat(N3)  # SPARQLWrapper has no N-Triples: its Accept header is replaced below
     client.addCustomHttpHeader("Accept", {"turtle": "text/turtle", "ntriples": "application/n-triples"}[fmt])
     response = client.query()
     body = response.response.read()
@@ -274,7 +274,7 @@ def jena_client(classpath: str, work: Path) -> Callable[[str, str, str], Answer]
             "json",
         ]
         done = subprocess.run(command, capture_output=True, check=False, timeout=300)  # noqa: S603
-        if done.returncode != 0:
+        if done.returncode != 0 or b"{" not in done.stdout:
             said = (done.stderr + done.stdout).decode(errors="replace")[-2000:]
             raise RuntimeError(f"rsparql failed ({done.returncode}): {said}")
         text = done.stdout.decode("utf-8")  # the run that writes the class-data archive says so after it

@@ -10,6 +10,7 @@ Turtle. Jena's remote client needs Debian's libapache-jena-java and a JRE (`make
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,10 +43,15 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 CAPPED = f"SELECT ?s ?label WHERE {{ ?s <{RDFS_LABEL}> ?label }} ORDER BY ?s ?label"
 STAR = f"SELECT * WHERE {{ ?thing <{RDFS_LABEL}> ?name . ?thing a ?kind }} LIMIT 5"
 STAR_COLUMNS = ["thing", "name", "kind"]
-CCG = "https://w3id.org/nhs-commissioning/def#ClinicalCommissioningGroup"
-CONSTRUCT = f"CONSTRUCT {{ ?s <{RDFS_LABEL}> ?label }} WHERE {{ ?s a <{CCG}> ; <{RDFS_LABEL}> ?label }}"
+ICB = "https://w3id.org/nhs-commissioning/def#IntegratedCareBoard"  # 48 labels: under the cap
+CONSTRUCT = f"CONSTRUCT {{ ?s <{RDFS_LABEL}> ?label }} WHERE {{ ?s a <{ICB}> ; <{RDFS_LABEL}> ?label }}"
 CONSTRUCT_ALL_LABELS = f"CONSTRUCT {{ ?s <{RDFS_LABEL}> ?label }} WHERE {{ ?s <{RDFS_LABEL}> ?label }}"
 CELLS = [(client, fmt) for client, formats in CLIENTS.items() for fmt in formats]
+# What a client cannot read, with the reason; each is checked to fail still, so that a fix is noticed.
+# SPARQL TSV has no boolean form: we write an ASK answer as Jena's own TSV writer does (`?_askResult`),
+# and Jena 4.5's TSV reader refuses it ("Not a boolean result").
+ASK_QUESTIONS = {q.number for q in QUESTIONS if re.search(r"^\s*ASK\b", q.query, re.MULTILINE)}
+CANNOT_READ = {("jena", "tsv"): ASK_QUESTIONS}
 Ask = Callable[[str, str, str], Answer]
 
 
@@ -99,7 +105,7 @@ def comparable(term: Term | None, lossy: bool) -> object:
     """A term as compared: blank nodes are all alike (their labels are the writer's); CSV keeps only
     the lexical form."""
     if term is None:
-        return None
+        return "" if lossy else None  # CSV writes an unbound value and an empty string alike
     if isinstance(term, BNode):
         return "_:"
     return term.value if lossy else term
@@ -127,10 +133,16 @@ def test_every_competency_question(
     ask = client_for(client, request)
     wrong = []
     for question in QUESTIONS:
-        got = ask(served.server.sparql, question.query, fmt)
+        try:
+            got = ask(served.server.sparql, question.query, fmt)
+        except RuntimeError:  # the client failed to read the answer
+            wrong.append(question.number)
+            continue
         if not same(got, from_store(served.store, question.query), lossy=fmt == "csv") or got.cut:
             wrong.append(question.number)
-    assert wrong == [], f"{client} in {fmt} got other answers to questions {wrong}"
+    excused = CANNOT_READ.get((client, fmt), set())
+    assert sorted(set(wrong) - excused) == [], f"{client} in {fmt} got other answers to questions {wrong}"
+    assert excused <= set(wrong), f"{client} in {fmt} now reads {sorted(excused - set(wrong))}: drop them"
 
 
 @pytest.mark.parametrize(("client", "fmt"), CELLS, ids=[f"{c}-{f}" for c, f in CELLS])
