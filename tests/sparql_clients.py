@@ -193,7 +193,8 @@ def sparqlwrapper_graph(endpoint: str, query: str, fmt: str) -> tuple[rdflib.Gra
     """A CONSTRUCT through SPARQLWrapper in N-Triples or Turtle, parsed by rdflib."""
     client = SPARQLWrapper(endpoint)
     client.setQuery(query)
-    client.setReturnFormat(N3)  # SPARQLWrapper has no N-Triples: its Accept header is replaced below
+    client.setReturnFormat(N3)  # SPARQLWrapper has no N-Triples: its Accept header is replaced below, and
+    client.setOnlyConneg(True)  # it must not send format=n3 too, which outweighs Accept (as in Virtuoso)
     client.addCustomHttpHeader("Accept", {"turtle": "text/turtle", "ntriples": "application/n-triples"}[fmt])
     response = client.query()
     body = response.response.read()
