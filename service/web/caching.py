@@ -26,7 +26,8 @@ CACHE_CONTROL = "public, max-age=300"
 CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": (
-        "ETag, Last-Modified, Link, Content-Location, X-SPARQL-Max-Rows, Retry-After, Cache-Status, "
+        "ETag, Last-Modified, Link, Content-Location, X-SPARQL-Max-Rows, X-SPARQL-Truncated, Retry-After, "
+        "Cache-Status, "
         "Memento-Datetime"
     ),
 }
