@@ -3,16 +3,13 @@ control, an ICB's practices on request, the stub of a fact with no start, and no
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
-from werkzeug.serving import make_server
 
 from service import iris
-from service.config import Settings
-from service.web.app import create_app
 from tests.e2e.test_browser import browser, serious_violations
+from tests.live import app_server
 from tests.pages_fixtures import fixture_store
 from tests.web.pages.test_spans import KINDS
 
@@ -24,12 +21,8 @@ pytestmark = pytest.mark.browser
 def kinds_url() -> Iterator[str]:
     store = fixture_store()
     store.load_file(KINDS, iris.graph("kinds"))
-    server = make_server("127.0.0.1", 0, create_app(Settings(), store=store), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with app_server(store) as url:
+        yield url
 
 
 def test_the_other_classes_and_the_practices_open_on_request(browser: object, kinds_url: str) -> None:
