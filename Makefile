@@ -33,10 +33,12 @@ typecheck: venv
 	$(BIN)/mypy
 
 # Debian's packages the tests start for real: chromium drives the browser tests (Playwright's own browser
-# download cannot work offline), Virtuoso is a remote backend, HAProxy balances replicas.
-TEST_DEBS := chromium virtuoso-opensource-7-bin haproxy
+# download cannot work offline), Virtuoso is a remote backend, HAProxy balances replicas, Apache Jena's
+# rsparql (with a JRE) is one of the SPARQL clients of tests/e2e/test_clients.py.
+TEST_DEBS := chromium virtuoso-opensource-7-bin haproxy libapache-jena-java default-jre-headless
 test-deps:
-	@command -v chromium >/dev/null && command -v virtuoso-t >/dev/null && command -v haproxy >/dev/null || { \
+	@command -v chromium >/dev/null && command -v virtuoso-t >/dev/null && command -v haproxy >/dev/null \
+	  && command -v java >/dev/null && test -f /usr/share/java/jena-arq.jar || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(TEST_DEBS) >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq $(TEST_DEBS) >/dev/null; fi; }
 

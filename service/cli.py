@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gzip
 import json
 import os
 import shutil
@@ -13,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from service import __version__, huge_pages
-from service.build import builder
+from service.build import builder, dumps
 from service.config import Settings, SettingsError, from_env, parse_graph_option
 from service.store import (
     GRAPH_FORMATS,
@@ -198,13 +197,12 @@ def _dump_target(name: str) -> Path:
 
 
 def _write_quads(quads: Path, temporary: Path, gzipped: bool) -> None:
-    with quads.open("rb") as source:
-        if gzipped:  # mtime 0: the same store gives the same bytes
-            with gzip.GzipFile(temporary, "wb", compresslevel=6, mtime=0) as sink:
-                shutil.copyfileobj(source, sink, 1 << 20)
+    with temporary.open("wb") as sink:
+        if gzipped:  # no file name (the temporary's) and no time in the header: the build's published bytes
+            dumps.gzip_file(quads, sink)
         else:
-            with temporary.open("wb") as plain:
-                shutil.copyfileobj(source, plain, 1 << 20)
+            with quads.open("rb") as source:
+                shutil.copyfileobj(source, sink, 1 << 20)
 
 
 def cmd_dump(args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""A real `nhskg serve` subprocess on a free port, for end-to-end tests."""
+"""A real `nhskg serve` subprocess on a free port, for end-to-end tests; and an app served from a thread."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -15,6 +16,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from werkzeug.serving import make_server
+
+from service.config import Settings
+from service.store import Store
+from service.web.app import create_app
 
 NHSKG = Path(sys.executable).parent / "nhskg"
 
@@ -167,3 +174,16 @@ def raw_get(
         return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
     finally:
         connection.close()
+
+
+@contextmanager
+def app_server(store: Store) -> Iterator[str]:
+    """An app over `store` (default settings) served from a thread by werkzeug on a free port: its URL."""
+    server = make_server("127.0.0.1", 0, create_app(Settings(), store=store), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()

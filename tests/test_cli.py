@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import shutil
 from pathlib import Path
 
 import pytest
 
 from service import iris
-from service.build import builder
+from service.build import builder, dumps
 from service.cli import _settings, main, parser
 from service.config import from_env
 from service.store import OxigraphStore, Store
@@ -137,6 +138,9 @@ def test_dump_gzips_by_extension(project: Path, tmp_path: Path) -> None:
     with gzip.open(out, "rb") as source:  # fails unless the file is gzip
         plain.write_bytes(source.read())
     assert _quads(OxigraphStore.from_dump(plain)) == _built_quads()
+    # The same bytes as the build publishes at /dumps/ (no temporary file name in the gzip header).
+    published = dumps.load_published(builder.current_store(from_env()) or Path())
+    assert published is not None and hashlib.sha256(out.read_bytes()).hexdigest() == published.whole().sha256
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from service import __version__, iris, queries
+from service.build import dumps
 from service.config import Settings
 from service.store import OxigraphStore, RdfSyntaxError, Store, StoreUnavailableError
 
@@ -147,6 +148,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
     final = store_dir(settings, key)
     if (final / MANIFEST).is_file():
         progress(f"store {key} is up to date")
+        dumps.ensure_published(final, read_manifest(final), progress)  # a build older than the dumps
         return BuildResult(final, key, True, time.perf_counter() - started, read_manifest(final))
     _remove_stale_partials(final.parent)
     partial = final.parent / f"{key}.partial-{os.getpid()}"
@@ -196,6 +198,7 @@ def _build_into(settings: Settings, folder: Path, key: str, progress: Progress) 
     overview.save_overview(overview.build_overview(store), folder / overview.OVERVIEW_FILE)
     progress("writing the store to disk")
     store.save_to(folder / DB, folder / QUADS)
+    dumps.write_published(store, folder, manifest, progress)
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
     return manifest
 

@@ -24,6 +24,7 @@ from service.ingest.curated_common import (
     sha_2002_key,
 )
 from service.ingest.curated_people import People
+from service.ingest.legislation import legislation
 from service.ingest.model import DCT, NHS, SCHEMA, Caveat, ChangeEvent, Organisation, Relation, cite
 from service.ingest.national import (
     HA_ACT_1995,
@@ -32,7 +33,6 @@ from service.ingest.national import (
     SI_2002_553,
     WAVE_2002,
     WAVE_SHA_2006,
-    legislation,
 )
 from service.ingest.turtle import Triples, date, en
 

@@ -21,10 +21,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from service import iris
+from service.ingest.legislation import CHECKED, Checked, document, fallback_title, legislation
+from service.ingest.legislation import parts as law_parts
 from service.ingest.model import (
     DCT,
     LABEL,
     NHS,
+    OWL,
     RDF,
     SKOS,
     A,
@@ -33,7 +36,7 @@ from service.ingest.model import (
     Source,
     cite,
 )
-from service.ingest.national import NHS_IN_ENGLAND, legislation
+from service.ingest.national import NHS_IN_ENGLAND
 from service.ingest.raw_files import describe, key_for_path
 from service.ingest.turtle import Lit, Triples, en, integer
 from service.ingest.turtle import decimal as decimal_lit
@@ -47,7 +50,7 @@ NHS_CB = iris.org("nhs-cb", "X24")
 _FULL = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PARTIAL = re.compile(r"^\d{4}(-\d{2})?$")
 _LEGISLATION = re.compile(
-    r"legislation\.(?:data\.)?gov\.uk\.?(?::443)?/(?:cy/)?(ukpga|uksi)/(\d{4})/(\d+)", re.IGNORECASE
+    r"legislation\.(?:data\.)?gov\.uk\.?(?::443)?/(?:id/)?(?:cy/)?(ukpga|uksi)/(\d{4})/(\d+)", re.IGNORECASE
 )
 
 # The title of the shared curated files (their README): a data file's source title names it after the table.
@@ -149,7 +152,8 @@ def legislation_iri(url: str) -> str | None:
 
 
 def legislation_source(law: str) -> str:
-    kind, year, number = law.rsplit("/", 3)[-3:]
+    """Our source node for an item of legislation (its IRI predates the use of legislation.gov.uk's own)."""
+    kind, year, number = law_parts(law)
     return iris.source(f"{kind}-{year}-{number}")
 
 
@@ -198,10 +202,27 @@ class SourceBook:
         return describe(self.triples, key_for_path(path))
 
     def law(self, law: str, title: str | None = None) -> str:
+        """The source node of an Act or instrument: its document as schema:url, legislation.gov.uk's
+        identifier as owl:sameAs, and, for an item named by number in the code, the page that checks it."""
         node = legislation_source(law)
-        name = title or self.titles.get(law) or _law_name(law)
-        Source(node, "Legislation", name, publisher="legislation.gov.uk", url=law).add_to(self.triples)
+        checked = CHECKED.get(law)
+        name = title or (checked.title if checked else None) or self.titles.get(law) or fallback_title(law)
+        Source(node, "Legislation", name, "legislation.gov.uk", url=document(law)).add_to(self.triples)
+        self.triples.add(node, OWL + "sameAs", law)
+        if checked:
+            cite(self.triples, node, [self._checking_page(checked)])
         return node
+
+    def _checking_page(self, checked: Checked) -> str:
+        """The page an item was checked on: a web page like any other, except that a page on
+        legislation.gov.uk, which `web` would take for the item itself, is kept as the page it is."""
+        if legislation_iri(checked.page) is None:
+            return self.web(checked.page)
+        page = iris.web_source(checked.page)
+        Source(page, "WebPage", checked.page_title, "legislation.gov.uk", url=checked.page).add_to(
+            self.triples
+        )
+        return page
 
     def web(self, url: str, title: str | None = None, issued: str | None = None) -> str:
         law = legislation_iri(url)
@@ -226,13 +247,6 @@ class SourceBook:
     def urls_in(self, text: str) -> list[str]:
         """Sources for the addresses written inside a free-text cell."""
         return [self.web(u.rstrip(".,)")) for u in re.findall(r"https?://\S+", text)]
-
-
-def _law_name(law: str) -> str:
-    kind, year, number = law.rsplit("/", 3)[-3:]
-    if kind == "uksi":
-        return f"Statutory Instrument {year} No. {number}"
-    return f"Act of Parliament {year} c. {number}"
 
 
 @dataclass

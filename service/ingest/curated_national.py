@@ -21,6 +21,7 @@ from service.ingest.curated_common import (
     add_event,
     read_rows,
 )
+from service.ingest.legislation import legislation
 from service.ingest.model import NHS, ORG, SCHEMA, Caveat, ChangeEvent, Organisation, Relation, cite
 from service.ingest.national import (
     HA_ACT_1995,
@@ -38,7 +39,6 @@ from service.ingest.national import (
     WAVE_SHA_2006,
     add_nhs_in_england,
     body_event,
-    legislation,
 )
 from service.ingest.turtle import Triples, date, en
 

@@ -74,6 +74,7 @@ class Organisation:
     sources: list[str]
     ods: str | None = None
     gss: str | None = None
+    former_gss: list[str] = field(default_factory=list)  # codes ONS gave the body before `gss`
     founded: str | None = None
     dissolved: str | None = None
     end_status: str | None = None  # "Current" or "EndUnknown" when dissolved is None
@@ -98,6 +99,8 @@ class Organisation:
         if self.gss:
             g.add(s, NHS + "gssCode", plain(self.gss))
             g.add(s, DCT + "spatial", geography(self.gss))
+        for code in self.former_gss:  # the areas it covered before (nhs:gssCode is the latest code only)
+            g.add(s, DCT + "spatial", geography(code))
         if self.founded:
             g.add(s, SCHEMA + "foundingDate", date(self.founded))
         if self.dissolved:

@@ -10,29 +10,21 @@ Ownership, so that no node is described twice (two labels, two dates):
   (`prov:wasDerivedFrom`) to that event and mints no event of its own.
 - `NHS_IN_ENGLAND`, the subject of the national figures (`nhs:figureOf`), is written by `add_nhs_in_england`.
 
-Legal basis rule, for `nhs:legalBasis` in every converter: the IRI of a whole item of legislation, Act or
-statutory instrument level, `https://www.legislation.gov.uk/{ukpga|uksi}/{year}/{number}`; never a section,
-a version (`/made`, `/enacted`) or a format (`/data.html`). A section, where a source gives one, goes into
-the text (a description or note). `legislation` builds these IRIs; `curated_common.legislation_iri` maps
-any legislation.gov.uk address to this form.
+Legal basis rule, for `nhs:legalBasis` in every converter: the identifier of a whole item of legislation, Act
+or statutory instrument level, `http://www.legislation.gov.uk/id/{ukpga|uksi}/{year}/{number}`
+(`service.ingest.legislation`); never a section, a version (`/made`, `/enacted`) or a format (`/data.html`).
+A section, where a source gives one, goes into the text (a description or note). `legislation` builds these
+IRIs, each constant below is checked in `legislation.CHECKED`, and `curated_common.legislation_iri` maps any
+legislation.gov.uk address to this form.
 """
 
 from __future__ import annotations
 
 from service import iris
+from service.ingest.legislation import legislation
 from service.ingest.model import LABEL, A
 from service.ingest.turtle import Triples, en
 from service.iris import PREFIXES
-
-LAW = "https://www.legislation.gov.uk/"
-
-
-def legislation(kind: str, year: int, number: int) -> str:
-    """An Act (`ukpga`) or statutory instrument (`uksi`) as a legal basis (see the rule above)."""
-    if kind not in ("ukpga", "uksi"):
-        raise ValueError(f"not an Act or statutory instrument: {kind!r}")
-    return f"{LAW}{kind}/{year}/{number}"
-
 
 NHS_ACT_1977 = legislation("ukpga", 1977, 49)
 HA_ACT_1995 = legislation("ukpga", 1995, 17)

@@ -9,7 +9,7 @@ from service import iris
 from service.ingest.model import Caveat, Organisation, day_before
 from service.ingest.names import Life, plain_label
 from service.ingest.ods_common import Context, expand_ccg, ods_date, runs_by_value, title_case
-from service.ingest.ods_nhse import AT_END, Unit, relation, within
+from service.ingest.ods_nhse import AT_END, Unit, office_codes_2017, relation, within
 from service.ingest.turtle import Triples
 
 CCG_END = "2022-06-30"  # the last day of the CCGs that became sub-ICB locations
@@ -97,6 +97,7 @@ def ccg_node(ctx: Context, ccg: Ccg) -> Organisation:
         name_known=named,
         ods=ccg.code,
         gss=ccg.gss[-1] if ccg.gss else None,
+        former_gss=ccg.gss[:-1],
         founded=ccg.founded,
         dissolved=ccg.dissolved,
         sources=[ctx.src("ods-eccg-2025-12"), *(ctx.src(k) for k in ccg.ons_files)]
@@ -147,10 +148,8 @@ def local_office_observations(ctx: Context) -> dict[str, list[tuple[str, str, st
     # Q70 (Wessex) and Q71 (London) kept their area-team E39 codes as local offices; only at.csv maps Q70's.
     q_of_e39 = {r["ons_code"]: r["hscic_code"] for r in ctx.table("openprescribing-area-teams")}
     q_of_e39.update({r["NHSRLO18CD"]: r["NHSRLO18CDH"] for r in lo18})
-    # The three South offices closed in 2018 appear only in the 2017 lookup: match them by name to ODS eauth.
-    q_of_name = {row[1]: row[0] for row in ctx.rows("ods-eauth-2018-11")}
-    for r in ctx.table("ons-ccg17-nhsrlo17-lookup"):
-        q_of_e39.setdefault(r["NHSRLO17CD"], q_of_name[r["NHSRLO17NM"].upper()])
+    for q_code, e39 in office_codes_2017(ctx).items():
+        q_of_e39.setdefault(e39, q_code)
     code17 = {r["CCG17CD"]: r["CCG17CDH"] for r in ctx.table("ons-ccg17-nc")}
     for row in ctx.rows("ods-eccg-2016-02"):
         if row[13] == "C":

@@ -155,9 +155,27 @@ def area_team_nodes(ctx: Context, g: Triples, regions: dict[str, Unit]) -> dict[
     return units
 
 
+def office_codes_2017(ctx: Context) -> dict[str, str]:
+    """Local office ODS code -> its E39 code in the ONS lookup of April 2017, which gives no ODS codes: each
+    office is matched by its name, which ODS eauth 2018-11 spells the same in capitals. The offices closed on
+    31 March 2018 (the four South ones) are named only here."""
+    q_of_name: dict[str, list[str]] = {}
+    for row in ctx.rows("ods-eauth-2018-11"):
+        q_of_name.setdefault(row[1], []).append(row[0])
+    out: dict[str, str] = {}
+    for r in ctx.table("ons-ccg17-nhsrlo17-lookup"):
+        found = q_of_name.get(r["NHSRLO17NM"].upper(), [])
+        if len(found) != 1:
+            raise ValueError(f"ONS 2017 local office {r['NHSRLO17NM']!r} matches ODS codes {found}")
+        out[found[0]] = r["NHSRLO17CD"]
+    return out
+
+
 def local_office_nodes(ctx: Context, g: Triples, regions: dict[str, Unit]) -> dict[str, Unit]:
-    """Local offices Q70-Q88 from ODS eauth 2018-11, with their ONS names and E39 codes."""
+    """Local offices Q70-Q88 from ODS eauth 2018-11, with their ONS names and E39 codes (those of the April
+    2018 lookup, else of the April 2017 one for the offices closed before April 2018)."""
     ons = {r["NHSRLO18CDH"]: r for r in ctx.table("ons-ccg18-nhsrlo18-lookup")}
+    codes_2017 = office_codes_2017(ctx)
     units: dict[str, Unit] = {}
     for row in ctx.rows("ods-eauth-2018-11"):
         code = row[0]
@@ -175,8 +193,13 @@ def local_office_nodes(ctx: Context, g: Triples, regions: dict[str, Unit]) -> di
             closed = OFFICES_GONE_BY
             note = f"{note} {OFFICES_NOTE}" if note else OFFICES_NOTE
         label = ons[code]["NHSRLO18NM"] if code in ons else title_case(row[1])
+        gss = ons[code]["NHSRLO18CD"] if code in ons else codes_2017.get(code)
         sources = [ctx.src("ods-eauth-2018-11")] + (
-            [ctx.src("ons-ccg18-nhsrlo18-lookup")] if code in ons else []
+            [ctx.src("ons-ccg18-nhsrlo18-lookup")]
+            if code in ons
+            else [ctx.src("ons-ccg17-nhsrlo17-lookup")]
+            if gss
+            else []
         )
         if closed == OFFICES_GONE_BY:
             sources += [ctx.src("ods-epraccur-2019-10"), ctx.src("ods-epraccur-2021-11")]
@@ -187,7 +210,7 @@ def local_office_nodes(ctx: Context, g: Triples, regions: dict[str, Unit]) -> di
             label=label,
             alt_labels=[row[1]],
             ods=code,
-            gss=ons[code]["NHSRLO18CD"] if code in ons else None,
+            gss=gss,
             sources=sources,
             founded=founded,
             dissolved=closed,

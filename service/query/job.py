@@ -10,7 +10,6 @@ the web edge (service/web/sparql.py), not here.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -18,7 +17,8 @@ from typing import Any, Literal
 
 from service import iris
 from service.query import policy as query_policy
-from service.query.writers import Capped, write_boolean, write_solutions, write_triples
+from service.query.sparql_text import readable_syntax_error, select_star_order
+from service.query.writers import Capped, graph_note, write_boolean, write_solutions, write_triples
 from service.store import QueryResult, QuerySyntaxError, Store, StoreUnavailableError
 from service.terms import Row, Triple
 
@@ -115,8 +115,12 @@ class QueryJob:
 
 @dataclass(frozen=True, slots=True)
 class Head:
+    """What kind of answer follows, in which format, and whether the row cap cut it (known before the
+    first byte is sent, so that it can be said in the HTTP headers and the format's head)."""
+
     kind: Literal["select", "ask", "graph"]
     format: str
+    truncated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +144,8 @@ def execute(store: Store, job: QueryJob) -> Iterator[Event]:
     except query_policy.QueryRefusedError as exc:
         raise RefusedQueryError(str(exc)) from exc
     except QuerySyntaxError as exc:
-        message = f"query syntax error: {syntax_message(str(exc), job.base_iri)}"
+        offset = 1 if job.base_iri else 0  # the BASE line with_base put first
+        message = f"query syntax error: {readable_syntax_error(str(exc), job.sparql, offset)}"
         raise MalformedQueryError(message) from exc
     except StoreUnavailableError as exc:
         log.error("the store failed a query: %s", exc)
@@ -157,39 +162,50 @@ def execute(store: Store, job: QueryJob) -> Iterator[Event]:
         return
     if result.kind == "select":
         rows: Capped[Row] = Capped(_peeked(result.rows()), job.max_rows)
-        yield Head("select", fmt)
-        yield from write_solutions(fmt, result.variables, rows)
+        columns = select_star_order(sparql, result.variables)
+        chunks = _written(write_solutions(fmt, columns, rows))  # held: see service/query/writers.py
+        yield Head("select", fmt, rows.truncated)
+        yield from chunks
         yield Done(rows.count, rows.truncated)
     else:
         yield from _graph(result, fmt, job.max_rows)
 
 
 def _graph(result: QueryResult, fmt: str, max_rows: int) -> Iterator[Event]:
-    """A CONSTRUCT/DESCRIBE answer: written by the store when it can, else by our writers."""
+    """A CONSTRUCT/DESCRIBE answer: written by the store when it can, else by our writers; held until
+    the cap's verdict is known, like a SELECT's rows."""
     written = result.written_triples(fmt, max_rows, iris.PREFIXES)
+    counted: Capped[Triple] | None = None
     if written is not None:
-        chunks = _peeked(iter(written))
-        yield Head("graph", fmt)
-        yield from chunks
-        yield Done(written.count, written.truncated)
-        return
-    triples: Capped[Triple] = Capped(_peeked(result.triples()), max_rows)
-    yield Head("graph", fmt)
-    yield from write_triples(fmt, triples, iris.PREFIXES)
-    yield Done(triples.count, triples.truncated)
+        chunks = _written(iter(written))
+        count, truncated = written.count, written.truncated
+    else:
+        counted = Capped(_peeked(result.triples()), max_rows)
+        chunks = _written(write_triples(fmt, counted, iris.PREFIXES))
+        count, truncated = counted.count, counted.truncated
+    yield Head("graph", fmt, truncated)
+    if truncated and graph_note(fmt, max_rows):
+        yield graph_note(fmt, max_rows)
+    yield from chunks
+    yield Done(count, truncated)
+
+
+def _written(chunks: Iterator[bytes]) -> list[bytes]:
+    """Every chunk of an answer, written now (so that the cap's verdict is known); an evaluation error on
+    the way is said as the query's error, before the Head."""
+    try:
+        return list(chunks)
+    except StoreUnavailableError as exc:
+        log.error("the store failed a query: %s", exc)
+        raise InternalQueryError("the store could not be read") from exc
+    except (TypeError, ValueError) as exc:
+        raise RefusedQueryError(f"the result cannot be written: {exc}") from exc
 
 
 def with_base(sparql: str, base_iri: str | None) -> str:
     """The query with the endpoint's IRI as its base (the Store interface takes no base IRI), on a line of
     its own so that the user's text is untouched; `base_iri` is the server's own setting, never input."""
     return f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql
-
-
-def syntax_message(message: str, base_iri: str | None) -> str:
-    """The parser's message with positions in the user's text (minus the BASE line `with_base` added)."""
-    if not base_iri:
-        return message
-    return re.sub(r"\bat (\d+):(\d+)", lambda m: f"at {int(m.group(1)) - 1}:{m.group(2)}", message, count=1)
 
 
 def _peeked(items: Iterator[Any]) -> Iterator[Any]:
@@ -242,7 +258,7 @@ def send_answer(conn: Connection, store: Store, job: QueryJob) -> None:
 
 def to_wire(event: Event) -> tuple[Any, ...]:
     if isinstance(event, Head):
-        return ("head", event.kind, event.format)
+        return ("head", event.kind, event.format, event.truncated)
     if isinstance(event, Done):
         return ("done", event.rows, event.truncated)
     return ("data", event)
@@ -251,7 +267,7 @@ def to_wire(event: Event) -> tuple[Any, ...]:
 def from_wire(message: tuple[Any, ...]) -> Event:
     tag = message[0]
     if tag == "head":
-        return Head(message[1], message[2])
+        return Head(message[1], message[2], message[3])
     if tag == "done":
         return Done(message[1], message[2])
     if tag == "data":

@@ -31,6 +31,7 @@ class KeptAnswer:
     body: bytes
     format: str
     rows: int
+    truncated: bool  # whether the row cap cut it
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,9 @@ class ResultCache:
 
         def keep() -> None:
             if answer.done is not None and room[0] >= 0:
-                self._kept.put(job, KeptAnswer(b"".join(copied), answer.head.format, answer.done.rows))
+                self._kept.put(
+                    job,
+                    KeptAnswer(b"".join(copied), answer.head.format, answer.done.rows, answer.head.truncated),
+                )
 
         return body(), keep

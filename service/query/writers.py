@@ -1,9 +1,17 @@
 """Streaming writers for query results: solutions, booleans and triples, chunk by chunk.
 
 `QueryResult.serialize` in `service.store` builds the whole answer in memory; these writers take the
-rows or triples one at a time, so a large answer streams in constant memory and the row cap can stop it
-part-way. They follow the W3C result formats (SPARQL JSON, XML, CSV, TSV) and the RDF syntaxes; a row cap
-that cut a result short is written into the JSON (`"truncated": true`) and XML (a trailing comment).
+rows or triples one at a time, and the row cap stops them part-way. They follow the W3C result formats
+(SPARQL JSON, XML, CSV, TSV) and the RDF syntaxes.
+
+An answer the row cap cut says so where its format has a legal place for it, and before its first row:
+SPARQL JSON and XML carry TRUNCATED_LINK in the head (`head.link`, `<link href>`: the formats' own place for
+"further metadata about the results", which every parser accepts), N-Triples, N-Quads, Turtle and TriG a
+comment on their first line; CSV, TSV, JSON-LD and RDF/XML have no such place (the HTTP header
+`X-SPARQL-Truncated`, service/web/sparql.py, tells for every format). A marker after the rows would break
+strict parsers (pyoxigraph refuses any JSON after the bindings), so a SELECT's rows are written and held
+until the writer knows whether the cap cut them, then sent after the head: at most `max_rows` rows are
+ever held.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from json.encoder import encode_basestring_ascii as json_string  # what json.dum
 from typing import Generic, TypeVar
 from xml.sax.saxutils import escape, quoteattr
 
+from service import iris
 from service.terms import IRI, RDF_LANG_STRING, XSD_STRING, BNode, Literal, Row, Term, Triple
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -24,6 +33,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = IRI(RDF + "type")
 T = TypeVar("T")
 CHUNK_ROWS = 500
+TRUNCATED_LINK = iris.BASE + "sparql#truncated"  # in the head of an answer the row cap cut
 _LOCAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9._-]*$")
 _TSV_PLAIN = {XSD + "integer": re.compile(r"^[+-]?\d+$"), XSD + "decimal": re.compile(r"^[+-]?\d*\.\d+$")}
@@ -86,14 +96,14 @@ def json_term_text(term: Term) -> str:
 
 
 def write_solutions(fmt: str, variables: list[str], rows: Capped[Row]) -> Iterator[bytes]:
-    """SELECT results in a format named in `store.SOLUTION_FORMATS`, a chunk at a time."""
-    writers: dict[str, Callable[[list[str], Capped[Row]], Iterator[bytes]]] = {
-        "json": _json_solutions,
-        "xml": _xml_solutions,
-        "csv": _csv_solutions,
-        "tsv": _tsv_solutions,
-    }
-    return writers[fmt](variables, rows)
+    """SELECT results in a format named in `store.SOLUTION_FORMATS`: the rows are written and held first,
+    so that the head can say whether the cap cut them (see the module's docstring); once this has been
+    iterated, `rows.truncated` says so too."""
+    body = list(_SOLUTION_ROWS[fmt](variables, rows))
+    yield _SOLUTION_HEADS[fmt](variables, rows.truncated)
+    yield from body
+    if _SOLUTION_TAILS[fmt]:
+        yield _SOLUTION_TAILS[fmt]
 
 
 def write_boolean(fmt: str, value: bool) -> bytes:
@@ -111,17 +121,19 @@ def write_boolean(fmt: str, value: bool) -> bytes:
     return f"?_askResult\n{word}\n".encode()
 
 
-def _json_solutions(variables: list[str], rows: Capped[Row]) -> Iterator[bytes]:
-    yield (json.dumps({"head": {"vars": variables}})[:-1] + ', "results": {"bindings": [\n').encode()
+def _json_head(variables: list[str], truncated: bool) -> bytes:
+    head: dict[str, list[str]] = {"vars": variables, **({"link": [TRUNCATED_LINK]} if truncated else {})}
+    return (json.dumps({"head": head})[:-1] + ', "results": {"bindings": [\n').encode()
+
+
+def _json_rows(variables: list[str], rows: Capped[Row]) -> Iterator[bytes]:
     lines = (
         ("{" if i == 0 else ",\n{")
         + ", ".join(json_string(k) + ": " + json_term_text(v) for k, v in row.items())
         + "}"
         for i, row in enumerate(rows)
     )
-    yield from _batched(lines)
-    note = ', "truncated": true' if rows.truncated else ""
-    yield f"\n]}}{note}}}\n".encode()
+    return _batched(lines)
 
 
 def _xml_term(term: Term) -> str:
@@ -136,21 +148,23 @@ def _xml_term(term: Term) -> str:
     return f"<literal datatype={quoteattr(term.datatype)}>{escape(term.value)}</literal>"
 
 
-def _xml_solutions(variables: list[str], rows: Capped[Row]) -> Iterator[bytes]:
+def _xml_head(variables: list[str], truncated: bool) -> bytes:
     head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
-    yield (
+    link = f"<link href={quoteattr(TRUNCATED_LINK)}/>" if truncated else ""
+    return (
         '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-        f"<head>{head}</head><results>\n"
+        f"<head>{head}{link}</head><results>\n"
     ).encode()
+
+
+def _xml_rows(variables: list[str], rows: Capped[Row]) -> Iterator[bytes]:
     results = (
         "<result>"
         + "".join(f"<binding name={quoteattr(k)}>{_xml_term(v)}</binding>" for k, v in row.items())
         + "</result>\n"
         for row in rows
     )
-    yield from _batched(results)
-    note = f"<!-- truncated: more than {rows.limit} rows -->" if rows.truncated else ""
-    yield f"</results></sparql>{note}\n".encode()
+    return _batched(results)
 
 
 def _csv_value(term: Term) -> str:
@@ -159,11 +173,16 @@ def _csv_value(term: Term) -> str:
     return term.value
 
 
-def _csv_solutions(variables: list[str], rows: Capped[Row]) -> Iterator[bytes]:
+def _csv_head(variables: list[str], truncated: bool) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(variables)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _csv_rows(variables: list[str], rows: Capped[Row]) -> Iterator[bytes]:
     def lines() -> Iterator[str]:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(variables)
         for row in rows:
             writer.writerow([_csv_value(row[v]) if v in row else "" for v in variables])
             if buffer.tell() > 65536:
@@ -185,11 +204,36 @@ def _tsv_value(term: Term) -> str:
     return nt_term(term)
 
 
-def _tsv_solutions(variables: list[str], rows: Capped[Row]) -> Iterator[bytes]:
-    header = "\t".join(f"?{v}" for v in variables) + "\n"
-    body = ("\t".join(_tsv_value(row[v]) if v in row else "" for v in variables) + "\n" for row in rows)
-    yield header.encode()
-    yield from _batched(body)
+def _tsv_head(variables: list[str], truncated: bool) -> bytes:
+    return ("\t".join(f"?{v}" for v in variables) + "\n").encode()
+
+
+def _tsv_rows(variables: list[str], rows: Capped[Row]) -> Iterator[bytes]:
+    return _batched(
+        "\t".join(_tsv_value(row[v]) if v in row else "" for v in variables) + "\n" for row in rows
+    )
+
+
+_SOLUTION_HEADS: dict[str, Callable[[list[str], bool], bytes]] = {
+    "json": _json_head,
+    "xml": _xml_head,
+    "csv": _csv_head,
+    "tsv": _tsv_head,
+}
+_SOLUTION_ROWS: dict[str, Callable[[list[str], Capped[Row]], Iterator[bytes]]] = {
+    "json": _json_rows,
+    "xml": _xml_rows,
+    "csv": _csv_rows,
+    "tsv": _tsv_rows,
+}
+_SOLUTION_TAILS = {"json": b"\n]}}\n", "xml": b"</results></sparql>\n", "csv": b"", "tsv": b""}
+
+
+def graph_note(fmt: str, limit: int) -> bytes:
+    """The first line of a graph answer the cap cut, in the formats that have comments (else nothing)."""
+    if fmt not in ("ntriples", "nquads", "turtle", "trig"):
+        return b""
+    return f"# truncated: the endpoint's row cap kept the first {limit} triples of this answer\n".encode()
 
 
 # --- triples ----------------------------------------------------------------------------------------
@@ -214,8 +258,6 @@ def write_triples(fmt: str, triples: Iterable[Triple], prefixes: Mapping[str, st
 
 
 def _turtle_term(term: Term, prefixes: Mapping[str, str]) -> str:
-    if term == RDF_TYPE:
-        return "a"
     if isinstance(term, IRI):
         for prefix, namespace in prefixes.items():
             local = term.value[len(namespace) :]
@@ -230,7 +272,8 @@ def _turtle(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> Iterator[
     def statements() -> Iterator[str]:
         subject: Term | None = None
         for t in triples:
-            s, p, o = (_turtle_term(x, prefixes) for x in (t.subject, t.predicate, t.object))
+            s, o = _turtle_term(t.subject, prefixes), _turtle_term(t.object, prefixes)
+            p = "a" if t.predicate == RDF_TYPE else _turtle_term(t.predicate, prefixes)  # `a` is a verb only
             if t.subject == subject:
                 yield f" ;\n    {p} {o}"
             else:

@@ -6,7 +6,7 @@ Requests bind values with `bind_values`, never by splicing text into a query.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -67,6 +67,10 @@ def _group_start(sparql: str) -> int:
         if brace >= 0:
             return brace + 1
     raise ValueError("a query with bindings needs a WHERE clause")
+
+
+def _sort_key(triple: ox.Triple) -> tuple[str, str, str]:
+    return str(triple.subject), str(triple.predicate), str(triple.object)
 
 
 class OxigraphStore(Shortcuts):
@@ -164,6 +168,13 @@ class OxigraphStore(Shortcuts):
         disk.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
         disk.flush()
         disk.optimize()
+
+    def save_graph(self, graph: str, path: Path, prefixes: Mapping[str, str]) -> None:
+        """One named graph as Turtle into `path` (the build's dump of each graph), its triples sorted: the
+        store's own order depends on how it was loaded, and the same quads must give the same file."""
+        quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        triples = sorted((ox.Triple(q.subject, q.predicate, q.object) for q in quads), key=_sort_key)
+        ox.serialize(triples, str(path), ox.RdfFormat.TURTLE, prefixes=dict(prefixes))
 
     def update(self, sparql: str) -> None:
         self._store.update(sparql)

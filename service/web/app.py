@@ -11,7 +11,7 @@ from service.build import builder
 from service.config import Settings
 from service.store import RemoteStore, Store
 from service.store.dialect import DIALECTS
-from service.web import caching, context, errors, home, observability, sparql, urls
+from service.web import caching, context, downloads, errors, home, observability, sparql, urls
 from service.web.context import EXTENSION, AppState
 from service.web.pages import published
 from service.web.pages import routes as pages
@@ -43,10 +43,11 @@ def create_app(
     # The governor first: an engine of the app's own then loads its store while the catalogue is read.
     context.attach(app, sparql.make_sparql_state(app, app_state))
     context.attach(app, build_pages_state(app_state))
+    context.attach(app, downloads.make_downloads_state(app_state))
     observability.install(app, app_state.metrics)
     caching.install(app)
     blueprints = (home.blueprint, sparql.blueprint, pages.blueprint, published.blueprint, reconcile.blueprint)
-    for blueprint in blueprints:
+    for blueprint in (*blueprints, downloads.blueprint):
         app.register_blueprint(blueprint)
     for name in pages.TEMPLATE_GLOBALS:
         app.add_template_global(getattr(urls, name), name)

@@ -26,12 +26,14 @@ CACHE_CONTROL = "public, max-age=300"
 CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": (
-        "ETag, Last-Modified, Link, Content-Location, X-SPARQL-Max-Rows, Retry-After, Cache-Status"
+        "ETag, Last-Modified, Link, Content-Location, X-SPARQL-Max-Rows, X-SPARQL-Truncated, Retry-After, "
+        "Cache-Status, "
+        "Memento-Datetime"
     ),
 }
 PREFLIGHT = {
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Modified-Since",
+    "Access-Control-Allow-Headers": "Accept, Accept-Datetime, Content-Type, If-None-Match, If-Modified-Since",
     "Access-Control-Max-Age": "86400",
 }
 # The headers a 304 carries from the 200 it stands for (RFC 9110, section 15.4.5).

@@ -40,6 +40,7 @@ FORMAT_NAMES: dict[str, str] = {
     "srj": "json",
     "xml": "xml",
     "srx": "xml",
+    "sparql": "xml",  # Fuseki's name for SPARQL XML results
     "csv": "csv",
     "tsv": "tsv",
     "turtle": "turtle",
@@ -167,8 +168,8 @@ def format_override(value: str) -> tuple[str | None, str | None] | None:
         return None
     name = FORMAT_NAMES[key]
     both = {"json": ("json", "jsonld"), "xml": ("xml", "rdfxml")}
-    if name in both:
-        return both[name]
+    if key in both:
+        return both[key]
     if name in SOLUTION_MEDIA_TYPES.values():
         return name, None
     return None, name

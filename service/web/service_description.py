@@ -17,6 +17,7 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 FORMATS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = IRI("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 RESULT_FORMATS = (
     "SPARQL_Results_JSON",
@@ -71,14 +72,25 @@ def _named_graph(i: int, name: str, triples: int) -> Iterator[Triple]:
 
 
 def describe(
-    endpoint: str, settings: Settings, graph_counts: Mapping[str, int], manifest: Mapping[str, object]
+    endpoint: str,
+    settings: Settings,
+    graph_counts: Mapping[str, int],
+    manifest: Mapping[str, object],
+    void_url: str | None = None,
 ) -> list[Triple]:
     """The sd:Service at `endpoint`: languages, formats, features, the default dataset and its graphs.
+
+    The default dataset is our dataset, `<{base}dataset>`, which `void_url` (/.well-known/void) describes
+    in VoID and DCAT (its dumps, partitions and linksets): `rdfs:seeAlso` there.
 
     The default graph is the union of the named graphs; its void:triples is the sum over them (a triple
     in two graphs counts twice) and its class partitions count distinct instances, as the build did.
     """
-    service, dataset, default = IRI(endpoint + "#service"), BNode("dataset"), BNode("default")
+    service, dataset, default = (
+        IRI(endpoint + "#service"),
+        IRI(settings.canonical_base + "dataset"),
+        BNode("default"),
+    )
     classes = manifest.get("classes")
     class_counts = {str(k): int(v) for k, v in classes.items()} if isinstance(classes, dict) else {}
     triples = [*_service(service, endpoint, settings)]
@@ -87,6 +99,8 @@ def describe(
         Triple(dataset, RDF_TYPE, IRI(SD + "Dataset")),
         Triple(dataset, IRI(SD + "defaultGraph"), default),
     ]
+    if void_url is not None:
+        triples.append(Triple(dataset, IRI(RDFS_SEE_ALSO), IRI(void_url)))
     triples += _default_graph(default, sum(graph_counts.values()), class_counts)
     for i, (name, n) in enumerate(sorted(graph_counts.items())):
         triples.append(Triple(dataset, IRI(SD + "namedGraph"), BNode(f"named{i}")))

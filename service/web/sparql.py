@@ -6,9 +6,10 @@ POST /sparql (application/sparql-query)
 GET /sparql without a query        the service description (Turtle, JSON-LD, ...) or the query editor (HTML)
 any update                         403: this endpoint is read-only
 
-The row cap is announced on every result in `X-SPARQL-Max-Rows`; a result it cut short carries
-`"truncated": true` at the top level of SPARQL JSON and a closing comment in SPARQL XML (CSV and TSV have
-no place for it). User queries run through the governor (timeout, concurrency, row cap).
+The row cap is announced on every result in `X-SPARQL-Max-Rows`, and `X-SPARQL-Truncated: true` or `false`
+says whether it cut this one (SPARQL JSON and XML also say so in their head: service/query/writers.py).
+The result format is `output=` (Fuseki's name), else `format=` (Virtuoso's), else the Accept header. User
+queries run through the governor (timeout, concurrency, row cap).
 """
 
 from __future__ import annotations
@@ -175,16 +176,23 @@ def parse_operation(req: Request) -> Operation:
     )
 
 
+# The parameters that name the result format, strongest first, as Fuseki reads them (`output`, then
+# `format`, then `results`; Virtuoso reads `format`); any of them outweighs the Accept header.
+FORMAT_PARAMETERS = ("output", "format", "results")
+
+
 def result_formats(req: Request) -> tuple[str | None, str | None]:
-    """The (SELECT/ASK, CONSTRUCT/DESCRIBE) format names: `format=` first, else the Accept header."""
+    """The (SELECT/ASK, CONSTRUCT/DESCRIBE) format names: a format parameter first, else Accept."""
     accept = req.headers.get("Accept")
     solution, graph = conneg.solution_format(accept), conneg.graph_format(accept)
-    wanted = req.values.get("format") if req.method == "GET" or req.mimetype == FORM else None
-    if wanted:
+    given = req.values if req.mimetype == FORM else req.args
+    parameter = next((p for p in FORMAT_PARAMETERS if given.get(p)), None)
+    if parameter is not None:
+        wanted = given[parameter]
         override = conneg.format_override(wanted)
         if override is None:
             names = ", ".join(sorted(conneg.FORMAT_NAMES))
-            raise bad_request(f"unknown format {wanted!r}: use a media type or one of {names}")
+            raise bad_request(f"unknown {parameter} {wanted!r}: use a media type or one of {names}")
         solution, graph = override[0] or solution, override[1] or graph
     if solution is None and graph is None:
         offered = ", ".join([*conneg.SOLUTION_MEDIA_TYPES, *conneg.GRAPH_MEDIA_TYPES])
@@ -234,6 +242,7 @@ def run_query(operation: Operation) -> Response:
         seconds = time.perf_counter() - started
         context.state().metrics.observe_query(job.sparql, seconds, None, exc.outcome)
         raise failed(exc) from exc
+    headers["X-SPARQL-Truncated"] = "true" if answer.head.truncated else "false"
     return Response(body, status=200, content_type=_content_type(answer.head.format), headers=headers)
 
 
@@ -262,7 +271,8 @@ def _kept(kept: KeptAnswer, headers: dict[str, str], sparql: str, started: float
     """A kept answer: the same bytes a fresh evaluation would send."""
     metrics = context.state().metrics
     metrics.observe_query(sparql, time.perf_counter() - started, kept.rows, "cached")
-    headers = {**headers, "Cache-Status": result_cache.HIT}
+    truncated = "true" if kept.truncated else "false"
+    headers = {**headers, "Cache-Status": result_cache.HIT, "X-SPARQL-Truncated": truncated}
     return Response(kept.body, status=200, content_type=_content_type(kept.format), headers=headers)
 
 
@@ -282,6 +292,7 @@ def describe_service() -> Response:
         context.state().settings,
         _graph_counts(),
         context.state().manifest,
+        urls.void_url(),
     )
     body = b"".join(service_description.serialize(triples, fmt))
     content_type = chosen + ("; charset=utf-8" if chosen.startswith("text/") else "")

@@ -9,17 +9,22 @@ of /search.json) is built here, through Flask's url_for, under the request's scr
 prefix (`SCRIPT_NAME=/kg`, as gunicorn and a reverse proxy deliver it) every one of them keeps the prefix.
 
 Paths (documented in docs/uris.md, "Documents and formats"):
-  /id/{path}            the thing itself: 303 See Other to a document chosen by Accept
+  /id/{path}            the thing itself: 303 See Other to a document chosen by Accept; with
+                        Accept-Datetime, the Memento TimeGate: 302 Found to `/doc/{path}?at={day}`
   /doc/{path}           the document about it (HTML unless Accept prefers RDF); /doc/{path}.{ext} one format
   /def, /def.{ext}      the ontology; /def#Term a term
   /class/{curie}        the instances of a class; /search, /search.json; /about
   /shapes, /validation  the SHACL shapes and the build's report (HTML, .ttl; .json for the report)
   /robots.txt, /sitemap.xml, /sitemaps/{n}.xml   for crawlers; /context.jsonld  the JSON-LD context
+  /timemap/link/{path}  the thing's Memento TimeMap (application/link-format; service/web/pages/memento.py)
   /openapi.json         the OpenAPI 3 description of the JSON endpoints (service/static/openapi.json)
+  /.well-known/void, /void, /void.{ext}   the dataset in VoID and DCAT; /dataset  303 to it
+  /dumps/{file}         the build's dumps; /graph/{name}, /graph/{name}.{ext}  a named graph's description
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
@@ -131,6 +136,7 @@ def outbound_kind(iri: str) -> str | None:
         "http://www.wikidata.org/entity/": "Wikidata",
         "https://www.wikidata.org/wiki/": "Wikidata",
         "https://www.legislation.gov.uk/": "legislation.gov.uk",
+        "http://www.legislation.gov.uk/id/": "legislation.gov.uk",
         "https://en.wikipedia.org/": "Wikipedia",
     }
     return next((name for prefix, name in hosts.items() if iri.startswith(prefix)), None)
@@ -184,6 +190,23 @@ def href(iri: str, **query: str | int | None) -> str:
 def doc_url(path: str, fmt: DocFormat | None = None, **query: str | int | None) -> str:
     """`/doc/{path}{ext}?{query}` under this request's script root: the document about `/id/{path}`."""
     return _document_url(path + (fmt.extension if fmt else "")) + _query(query)
+
+
+def id_url(path: str) -> str:
+    """The absolute URL of `/id/{path}` on this host: a thing's Original Resource and TimeGate (Memento)."""
+    return url_for("pages.thing", path=path, _external=True)
+
+
+def memento_url(path: str, fmt: DocFormat | None, day: dt.date) -> str:
+    """The absolute URL of the document about `/id/{path}` as of `day` (`?at=`): one of its Mementos."""
+    return url_for("pages.document", path=path + (fmt.extension if fmt else ""), _external=True) + _query(
+        {"at": day.isoformat()}
+    )
+
+
+def timemap_url(path: str) -> str:
+    """The absolute URL of the Memento TimeMap of `/id/{path}` (application/link-format)."""
+    return url_for("pages.timemap", path=path, _external=True)
 
 
 def doc_href(iri: str, fmt: DocFormat | None = None, **query: str | int | None) -> str:
@@ -252,3 +275,20 @@ def query_with(name: str, value: str | int | None) -> str:
     params: dict[str, str | int | None] = {k: v for k, v in request.args.items() if k != name}
     params[name] = value
     return _query(params) or "?"
+
+
+def void_url(ext: str = "") -> str:
+    """The absolute URL of the dataset's VoID description: /.well-known/void, or /void.{ext} in one format."""
+    if ext:
+        return url_for("downloads.description", ext=ext, _external=True)
+    return url_for("downloads.well_known", _external=True)
+
+
+def dump_url(file: str) -> str:
+    """The absolute URL of a dump of the build (`nhs-commissioning.nq.gz`, `graph/ccgs.ttl`)."""
+    return url_for("downloads.dump", file=file, _external=True)
+
+
+def graph_url(name: str, ext: str = "") -> str:
+    """/graph/{name} (the named graph `{base}graph/{name}`), or /graph/{name}.{ext} in one format."""
+    return url_for("downloads.graph", name=name + (f".{ext}" if ext else ""))

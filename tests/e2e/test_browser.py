@@ -6,17 +6,14 @@ Run with `pytest -m browser`; `make test-deps` installs Chromium. Screenshots go
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from service import iris
-from service.config import Settings
 from service.store import OxigraphStore
-from service.web.app import create_app
+from tests.live import app_server
 
 pytestmark = pytest.mark.browser
 HERE = Path(__file__).parents[1]
@@ -39,12 +36,8 @@ def base_url() -> Iterator[str]:
     store = OxigraphStore.in_memory()
     for path in sorted((HERE / "data" / "pages").glob("*.ttl")):
         store.load_file(path, iris.graph(path.stem))
-    server = make_server("127.0.0.1", 0, create_app(Settings(), store=store), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with app_server(store) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -3,20 +3,17 @@ runs it, and its results appear. Run with `pytest -m browser` (see tests/e2e/tes
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from service import iris
-from service.config import Settings
 from service.store import OxigraphStore
 from service.terms import Literal
-from service.web.app import create_app
 from service.web.examples import Example, examples
 from tests.e2e.test_browser import browser  # noqa: F401 - the shared Chromium fixture
+from tests.live import app_server
 
 pytestmark = pytest.mark.browser
 PAGES = Path(__file__).parents[1] / "data" / "pages"
@@ -28,12 +25,8 @@ def served() -> Iterator[tuple[str, OxigraphStore]]:
     store = OxigraphStore.in_memory()
     for path in sorted(PAGES.glob("*.ttl")):
         store.load_file(path, iris.graph(path.stem))
-    server = make_server("127.0.0.1", 0, create_app(Settings(), store=store), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", store
-    server.shutdown()
-    thread.join()
+    with app_server(store) as url:
+        yield url, store
 
 
 def example(number: int) -> Example:

@@ -4,16 +4,13 @@ with the keyboard (arrows, Enter) and with the mouse, from the search page and f
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from service.config import Settings
-from service.web.app import create_app
 from tests.e2e.test_browser import ARGS, CHROMIUM, serious_violations
+from tests.live import app_server
 from tests.search_fixtures import search_store
 
 pytestmark = pytest.mark.browser
@@ -21,12 +18,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, create_app(Settings(), store=search_store()), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with app_server(search_store()) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -81,7 +81,7 @@ def test_national_accountability_is_clipped_to_each_body(tmp_path: Path) -> None
     starts = sorted(next(iter(p[SCHEMA + "startDate"])).value for p in relations)  # type: ignore[union-attr]
     assert starts == ["1996-04-01", "2001-04-01"]  # QA2 was founded later: its accountability starts then
     assert {law for p in relations for law in p[NHS + "legalBasis"]} == {
-        "https://www.legislation.gov.uk/ukpga/1995/17"  # the whole Act, never a page of it
+        "http://www.legislation.gov.uk/id/ukpga/1995/17"  # the whole Act's identifier, never a page of it
     }
 
 

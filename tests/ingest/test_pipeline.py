@@ -34,7 +34,7 @@ from service.ingest.turtle import Lit, Triple, Triples
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "ingest" / "curated"
 WAVES = (WAVE_2002, WAVE_SHA_2006, WAVE_PCT_2006, WAVE_2013, WAVE_2022)
-LEGAL_BASIS = re.compile(r"^https://www\.legislation\.gov\.uk/(ukpga|uksi)/\d{4}/\d+$")
+LEGAL_BASIS = re.compile(r"^http://www\.legislation\.gov\.uk/id/(ukpga|uksi)/\d{4}/\d+$")
 
 needs_shared = pytest.mark.skipif(
     not (SHARED / "data" / "raw").is_dir(), reason="the shared source folder is not next to the repository"

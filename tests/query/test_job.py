@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from multiprocessing import Pipe
 
 import pytest
@@ -62,3 +63,11 @@ def test_an_error_crosses_the_wire_as_its_own_class(
 def test_an_error_of_a_kind_the_governor_does_not_know_is_internal() -> None:
     with pytest.raises(InternalQueryError, match="something new"):
         from_wire(("error", "SomethingNewError", "something new"))
+
+
+@pytest.mark.parametrize(("max_rows", "cut"), [(1, True), (10_000, False)])
+def test_the_head_says_whether_the_cap_cut_the_answer(max_rows: int, cut: bool) -> None:
+    events = received(QueryJob("SELECT * WHERE { ?s ?p ?o }", max_rows=max_rows))
+    assert events[0] == Head("select", "json", cut)
+    assert isinstance(events[-1], Done) and events[-1].truncated == cut
+    assert json.loads(b"".join(e for e in events if isinstance(e, bytes)))["head"]["vars"] == ["s", "p", "o"]

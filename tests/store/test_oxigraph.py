@@ -9,7 +9,7 @@ import pytest
 from service import iris
 from service.store import QuerySyntaxError, RdfSyntaxError, StoreUnavailableError
 from service.store.oxigraph import OxigraphStore, bind_values
-from service.terms import IRI, Literal
+from service.terms import IRI, Literal, Triple
 
 MINI = Path(__file__).parents[1] / "data" / "mini"
 PCT = iris.org("pct", "5NT")
@@ -114,3 +114,22 @@ def test_read_only_store_opens_what_a_writer_left(tmp_path: Path) -> None:
     assert reader.ask(f"ASK {{ <{PCT}> ?p ?o }}")
     with pytest.raises(StoreUnavailableError):
         OxigraphStore.open_read_only(tmp_path / "missing")
+
+
+def test_a_graph_saved_as_turtle_is_the_same_file_whatever_order_it_was_loaded_in(tmp_path: Path) -> None:
+    graph = "http://example.org/g"
+    triples = [
+        Triple(IRI(f"http://example.org/s{i % 7}"), IRI(f"http://example.org/p{i % 3}"), Literal(str(i)))
+        for i in range(40)
+    ]
+    files = []
+    for n, order in enumerate((triples, triples[::-1])):
+        store = OxigraphStore.in_memory()
+        store.add_triples(order, graph)
+        store.add_triples(order[:5], "http://example.org/other")  # another graph's triples stay out
+        store.save_graph(graph, tmp_path / f"{n}.ttl", {"ex": "http://example.org/"})
+        files.append((tmp_path / f"{n}.ttl").read_bytes())
+    assert files[0] == files[1] and b"@prefix ex: <http://example.org/>" in files[0]
+    loaded = OxigraphStore.in_memory()
+    loaded.load_file(tmp_path / "0.ttl", graph)
+    assert loaded.triple_counts() == {graph: 40}

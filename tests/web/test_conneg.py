@@ -75,6 +75,9 @@ def test_graph_formats(accept: str | None, expected: str | None) -> None:
         ("ttl", (None, "turtle")),
         ("text/turtle", (None, "turtle")),
         ("application/sparql-results+xml", ("xml", None)),
+        ("sparql", ("xml", None)),  # Fuseki's name for SPARQL XML results
+        ("srj", ("json", None)),
+        ("xml", ("xml", "rdfxml")),
         ("nonsense", None),
     ],
 )

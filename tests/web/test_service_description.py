@@ -74,3 +74,12 @@ def test_every_format_writes_the_same_graph(fmt: str) -> None:
     triples = describe(ENDPOINT, Settings(), COUNTS, MANIFEST)
     written = parse_rdf(b"".join(serialize(triples, fmt)), RDFLIB[fmt])
     assert len(written) == len(set(triples)) and isomorphic(written, description())
+
+
+def test_the_default_dataset_is_ours_and_points_to_its_void() -> None:
+    void_url = "http://example.org/.well-known/void"
+    triples = describe(ENDPOINT, Settings(), COUNTS, MANIFEST, void_url)
+    g = parse_rdf(b"".join(serialize(triples, "turtle")), "turtle")
+    see_also = "<http://www.w3.org/2000/01/rdf-schema#seeAlso>"
+    query = f"SELECT ?d ?v WHERE {{ ?s sd:defaultDataset ?d . ?d {see_also} ?v }}"
+    assert values(g, query) == [("https://w3id.org/nhs-commissioning/dataset", void_url)]

@@ -23,6 +23,7 @@ from service.query.job import (
     UnacceptableFormatError,
     WorkerGoneError,
 )
+from service.query.writers import TRUNCATED_LINK
 from service.web import sparql
 from tests.sparql_fixtures import FixtureEngine, make_app, parse_rdf
 
@@ -109,11 +110,13 @@ def test_three_ways_to_send_a_query(
     assert len(response.get_json()["results"]["bindings"]) == 3
 
 
-def test_syntax_error_is_400_with_the_parsers_position(sparql_client: FlaskClient) -> None:
+def test_syntax_error_is_400_and_says_where_in_words(sparql_client: FlaskClient) -> None:
     response = sparql_client.get("/sparql", query_string={"query": "SELECT * WHERE {\n ?s ?p }"})
     assert response.status_code == 400
     assert response.mimetype == "text/plain"
-    assert "error at 2:" in response.data.decode()
+    text = response.data.decode()
+    assert "at line 2, column " in text and "just after '?s ?p }'" in text
+    assert "\\u{" not in text and len(text) < 300
 
 
 @pytest.mark.parametrize(
@@ -199,11 +202,26 @@ def test_row_cap_is_announced_and_marked(sparql_engine: FixtureEngine) -> None:
     client = make_app(sparql_engine, max_result_rows=2).test_client()
     response = client.get("/sparql", query_string={"query": SELECT})
     assert response.headers["X-SPARQL-Max-Rows"] == "2"
+    assert response.headers["X-SPARQL-Truncated"] == "true"
     data = response.get_json()
     assert len(data["results"]["bindings"]) == 2
-    assert data["truncated"] is True
+    assert data["head"]["link"] == [TRUNCATED_LINK] and set(data) == {"head", "results"}
     xml = client.get("/sparql", query_string={"query": SELECT, "format": "xml"}).data.decode()
-    assert xml.count("<result>") == 2 and "truncated" in xml
+    assert xml.count("<result>") == 2 and f'<link href="{TRUNCATED_LINK}"/></head>' in xml
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld", "rdfxml"])
+def test_every_answer_says_whether_the_cap_cut_it(sparql_engine: FixtureEngine, fmt: str) -> None:
+    client = make_app(sparql_engine, max_result_rows=2).test_client()
+    query = SELECT if fmt in ("json", "xml", "csv", "tsv") else "CONSTRUCT WHERE { ?s ?p ?o }"
+    cut = client.get("/sparql", query_string={"query": query, "format": fmt})
+    first = cut.data  # read to its end: then the answer is kept
+    whole = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
+    kept = client.get("/sparql", query_string={"query": query, "format": fmt})  # from the result cache
+    assert cut.headers["X-SPARQL-Truncated"] == "true"
+    assert whole.headers["X-SPARQL-Truncated"] == "false"
+    assert kept.headers["Cache-Status"] == "nhskg; hit" and kept.headers["X-SPARQL-Truncated"] == "true"
+    assert kept.data == first
 
 
 def test_request_size_limit_is_413(sparql_engine: FixtureEngine) -> None:
@@ -359,3 +377,60 @@ def test_the_test_client_runs_queries_as_production_does_and_a_runaway_is_stoppe
         "503 Service Unavailable: the query ran longer than the 0.5 s limit and was stopped\n"
     )
     assert app.extensions["nhskg"].metrics.queries["timeout"] == 1
+
+
+ASK_QUERY = "ASK { ?s ?p ?o }"
+RESULTS_JSON, RESULTS_XML = "application/sparql-results+json", "application/sparql-results+xml"
+QUERY_TYPE = "application/sparql-query"
+
+
+@pytest.mark.parametrize(
+    ("parameters", "accept", "content_type"),
+    [
+        ({"output": "json"}, RESULTS_XML, RESULTS_JSON),  # Fuseki: output= outweighs Accept
+        ({"output": "xml"}, RESULTS_JSON, RESULTS_XML),
+        ({"output": "sparql"}, None, RESULTS_XML),
+        ({"output": "csv"}, None, "text/csv"),
+        ({"output": "tsv"}, RESULTS_JSON, "text/tab-separated-values"),
+        ({"output": RESULTS_XML}, RESULTS_JSON, RESULTS_XML),  # a full media type
+        ({"format": "xml"}, RESULTS_JSON, RESULTS_XML),  # Virtuoso's format=
+        ({"format": "text/csv"}, None, "text/csv"),
+        ({"results": "tsv"}, None, "text/tab-separated-values"),
+        ({"output": "json", "format": "xml"}, None, RESULTS_JSON),  # output= before format=, as Fuseki
+        ({"format": "csv", "results": "xml"}, None, "text/csv"),
+        ({"output": "turtle"}, RESULTS_XML, RESULTS_XML),  # a graph format leaves ASK to Accept
+        ({}, RESULTS_XML, RESULTS_XML),
+    ],
+)
+@pytest.mark.parametrize("method", ["get", "form", "direct"])
+def test_format_parameters_outweigh_accept(
+    sparql_client: FlaskClient, parameters: dict[str, str], accept: str | None, content_type: str, method: str
+) -> None:
+    headers = {"Accept": accept} if accept else {}
+    if method == "get":
+        response = sparql_client.get(
+            "/sparql", query_string={"query": ASK_QUERY, **parameters}, headers=headers
+        )
+    elif method == "form":
+        response = sparql_client.post("/sparql", data={"query": ASK_QUERY, **parameters}, headers=headers)
+    else:
+        response = sparql_client.post(
+            "/sparql", query_string=parameters, data=ASK_QUERY, content_type=QUERY_TYPE, headers=headers
+        )
+    assert response.status_code == 200, response.data
+    assert response.mimetype == content_type
+    assert ("true" in response.data.decode()) and response.headers["X-SPARQL-Truncated"] == "false"
+
+
+def test_an_unknown_output_is_400_naming_it(sparql_client: FlaskClient) -> None:
+    response = sparql_client.get("/sparql", query_string={"query": ASK_QUERY, "output": "yaml"})
+    assert response.status_code == 400
+    assert "unknown output 'yaml'" in response.data.decode()
+
+
+def test_select_star_columns_come_in_the_querys_order(sparql_client: FlaskClient) -> None:
+    query = "SELECT * WHERE { ?thing a ?kind ; ?property ?value } LIMIT 1"
+    response = sparql_client.get("/sparql", query_string={"query": query})
+    assert response.get_json()["head"]["vars"] == ["thing", "kind", "property", "value"]
+    tsv = sparql_client.get("/sparql", query_string={"query": query, "output": "tsv"}).data.decode()
+    assert tsv.splitlines()[0] == "?thing\t?kind\t?property\t?value"

@@ -112,6 +112,7 @@ def test_outbound_kinds() -> None:
         urls.outbound_kind("https://directory.spineservices.nhs.uk/ORD/2-0-0/organisations/5NT")
         == "ODS record"
     )
+    assert urls.outbound_kind("http://www.legislation.gov.uk/id/ukpga/2012/7") == "legislation.gov.uk"
     assert urls.outbound_kind("https://example.org/") is None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from service import iris, queries
 from service.build.catalogue import Catalogue, holds_on, parse_day, query
@@ -30,6 +31,7 @@ RDFS = iris.PREFIXES["rdfs"]
 SCHEMA = iris.PREFIXES["schema"]
 NHS = iris.DEF
 EDITORIAL_NOTE = iris.PREFIXES["skos"] + "editorialNote"
+T = TypeVar("T")
 NOTE = iris.PREFIXES["skos"] + "note"
 MEMBERS_PER_PAGE = 50
 TRIPLES_PER_PAGE = 200
@@ -44,8 +46,10 @@ class Statement:
 
 
 @dataclass
-class Page:
-    items: list[Statement] | list[Relation]
+class Page(Generic[T]):
+    """One page (from 1) of a long list: its items, and how many there are in all."""
+
+    items: list[T]
     number: int
     total: int
     per_page: int
@@ -75,10 +79,10 @@ class EntityView:
     events: list[tuple[str, Link, When]]  # (role, event, date)
     relations: list[Relation]
     lineage: Lineage
-    members: Page
+    members: Page[Relation]
     sources: dict[str, list[str]]  # source IRI -> facts it backs
     outgoing: list[Statement]
-    incoming: Page
+    incoming: Page[Statement]
     warnings: list[Finding]  # SHACL results about it, from the saved validation report
     as_of: AsOf | None
     labels: dict[str, str] = field(default_factory=dict)
@@ -171,7 +175,7 @@ def outgoing(store: Store, iri: str, labels: Labeller) -> list[Statement]:
     return out
 
 
-def incoming(store: Store, iri: str, page: int, labels: Labeller) -> Page:
+def incoming(store: Store, iri: str, page: int, labels: Labeller) -> Page[Statement]:
     this = {"this": IRI(iri)}
     total_rows = store.select(query("incoming_count"), this)
     total = int(total_rows[0]["n"].value) if total_rows else 0
@@ -200,7 +204,7 @@ def relations(store: Store, iri: str, labels: Labeller) -> list[Relation]:
     return sorted(found.values(), key=lambda r: (r.start or dt.date.min, r.kind, r.other(iri).label))
 
 
-def members(store: Store, iri: str, at: dt.date | None, page: int, labels: Labeller) -> Page:
+def members(store: Store, iri: str, at: dt.date | None, page: int, labels: Labeller) -> Page[Relation]:
     found: dict[str, Relation] = {}
     for row in store.select(query("members"), {"this": IRI(iri)}):
         rel, cls = row["rel"].value, row.get("cls")

@@ -7,32 +7,19 @@ a page of a few hundred rows, not all of them (375 KB and 46,000 px for the larg
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from service.terms import IRI, Triple
-from service.web.pages.entity import Statement
+from service.web.pages.entity import Page, Statement
 
 STATEMENTS_PER_PAGE = 100
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Slice(Generic[T]):
-    items: list[T]
-    number: int
-    total: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def page_of(items: Sequence[T], number: int, per_page: int) -> Slice[T]:
+def page_of(items: Sequence[T], number: int, per_page: int) -> Page[T]:
     """The `number`-th page (from 1) of `items`; beyond the last page, an empty one."""
     start = (number - 1) * per_page
-    return Slice(list(items[start : start + per_page]), number, len(items), per_page)
+    return Page(list(items[start : start + per_page]), number, len(items), per_page)
 
 
 def shown_triples(triples: list[Triple], iri: str, about: list[Statement]) -> list[Triple]:

@@ -20,7 +20,7 @@ from service import iris
 from service.build import coverage
 from service.store import Store
 from service.web import caching, conneg, context, errors, urls
-from service.web.pages import paging, quality, tables
+from service.web.pages import memento, paging, quality, tables
 from service.web.pages.args import MAX_PAGE, day_arg, page_arg, whole_number
 from service.web.pages.coverage import LIST_PAGE, coverage_triples, list_page, to_json
 from service.web.pages.document import incoming_pages, standalone_triples
@@ -104,12 +104,54 @@ def unknown_thing(exc: UnknownThingError) -> tuple[str, int]:
 
 @blueprint.get("/id/<path:path>")
 def thing(path: str) -> WerkzeugResponse:
-    """303 See Other to the document about the thing, in the format the Accept header prefers."""
-    _known_iri(path)
+    """303 See Other to the document about the thing, in the format the Accept header prefers; with
+    Accept-Datetime, the Memento TimeGate: 302 Found to the document as of the day in force then."""
+    iri = _known_iri(path)
+    when = _accept_datetime()
     fmt = chosen_format(None)
-    response = redirect(urls.doc_url(path, None if fmt.name == "html" else fmt), code=303)
-    response.headers["Vary"] = "Accept"
+    target = None if fmt.name == "html" else fmt
+    if when is None:
+        response = redirect(urls.doc_url(path, target), code=303)
+        response.headers["Link"] = memento.original_links(urls.id_url(path), urls.timemap_url(path))
+    else:
+        days = memento.change_days(_store(), iri)
+        day = memento.memento_for(days, when)
+        if day is None:
+            abort(404, f"no dated state of /id/{path}: no source dates anything we say about it")
+        response = redirect(urls.memento_url(path, target, day), code=302)
+        response.headers["Link"] = memento.timegate_links(
+            urls.id_url(path), urls.timemap_url(path), days, day, lambda d: urls.memento_url(path, target, d)
+        )
+    response.headers["Vary"] = "Accept, Accept-Datetime"
     return response
+
+
+def _accept_datetime() -> dt.datetime | None:
+    """The request's Accept-Datetime (RFC 7089); 400 when present but not an HTTP-date."""
+    text = request.headers.get("Accept-Datetime")
+    if text is None:
+        return None
+    when = memento.parse_http_date(text)
+    if when is None:
+        abort(
+            400, f"Accept-Datetime must be an HTTP-date such as 'Sun, 01 Oct 2006 00:00:00 GMT', not {text!r}"
+        )
+    return when
+
+
+@blueprint.get("/timemap/link/<path:path>")
+def timemap(path: str) -> Response:
+    """The Memento TimeMap of the thing: its Mementos, one a day on which what we say about it changes."""
+    iri = _known_iri(path)
+    headers = caching.validators(request.host_url, request.script_root, iri, "timemap")
+    del headers["Vary"]
+    if caching.not_modified(request, headers):
+        return caching.not_modified_response(headers)
+    body = memento.timemap(
+        urls.id_url(path), urls.timemap_url(path), memento.change_days(_store(), iri),
+        lambda day: urls.memento_url(path, None, day),
+    )  # fmt: skip
+    return Response(body, content_type=memento.LINK_FORMAT, headers=headers)
 
 
 @blueprint.get("/doc/<path:path>")
@@ -121,16 +163,20 @@ def document(path: str) -> Response | str:
     fmt = chosen_format(explicit)
     at = day_for(fmt.name)
     members_page, triples_page = page_arg("members_page"), page_arg("page")
+    dated = {"at": at.isoformat() if at else None}  # a Memento's variants are Mementos of the same day
     headers = _alternates(
-        {f.name: urls.doc_url(stem, f if f.name != "html" else None) for f in urls.DOC_FORMATS}
+        {f.name: urls.doc_url(stem, f if f.name != "html" else None, **dated) for f in urls.DOC_FORMATS}
     )
     if explicit is None:
-        headers["Content-Location"] = urls.doc_url(stem, fmt if fmt.name != "html" else None)
+        headers["Content-Location"] = urls.doc_url(stem, fmt if fmt.name != "html" else None, **dated)
     variant = (request.host_url, request.script_root, iri, fmt.name, at, members_page, triples_page)
     headers |= caching.validators(*variant, daily=fmt.name == "html")
     if caching.not_modified(request, headers):
         return caching.not_modified_response(headers)
     headers["Link"] += paging_links(stem, explicit, triples_page, incoming_pages(_store(), iri))
+    if at is not None:  # a Memento: the document as of that day
+        headers["Memento-Datetime"] = memento.http_date(at)
+        headers["Link"] += ", " + memento.original_links(urls.id_url(stem), urls.timemap_url(stem))
     key = (*variant, dt.date.today())
     body = pages_state().documents.get_or_make(
         key, lambda: _document_body(iri, stem, fmt.name, at, members_page, triples_page)

@@ -66,8 +66,19 @@ def _incoming(view: EntityView) -> Table:
     return Table(("subject", "subject_iri", "property_iri"), rows)
 
 
+def _posts(view: EntityView) -> Table:
+    """A person's posts: `ended` says whether a post with no `to` day is over (its end unknown) or held."""
+    rows = [
+        (view.label_of(r.post) if r.post else "post holding", r.post or r.iri)
+        + (r.organisation.label, r.organisation.iri, _day(r.start), _day(r.end), "no" if r.open else "yes")
+        for r in view.posts
+    ]
+    return Table(("post", "post_iri", "in", "in_iri", "from", "to", "ended"), rows)
+
+
 ENTITY_TABLES = {
     "relations": _relations,
+    "posts": _posts,
     "members": _members,
     "statements": _statements,
     "incoming": _incoming,

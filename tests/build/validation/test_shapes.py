@@ -179,6 +179,41 @@ MUTATIONS: list[tuple[str, str, str]] = [
         "event/2013-04-01/ccg-00L-established",
         ins("<event/2013-04-01/ccg-00L-established> nhs:legalBasis <http://example.org/act>"),
     ),
+    (  # the document, not the identifier
+        "LegalBasisShape",
+        "event/2013-04-01/ccg-00L-established",
+        replace(
+            "<event/2013-04-01/ccg-00L-established> nhs:legalBasis",
+            "<http://www.legislation.gov.uk/id/ukpga/2012/7>",
+            "<https://www.legislation.gov.uk/ukpga/2012/7>",
+        ),
+    ),
+    (
+        "LegalBasisRecordShape",
+        "http://www.legislation.gov.uk/id/ukpga/2022/31",
+        ins(
+            "<event/2013-04-01/ccg-00L-established> nhs:legalBasis <http://www.legislation.gov.uk/id/ukpga/2022/31>"
+        ),
+    ),
+    (
+        "LegislationIdentifierShape",
+        "source/ukpga-2012-7",
+        dele("<source/ukpga-2012-7> owl:sameAs ?law"),
+    ),
+    (  # a section is not the whole Act
+        "LegislationIdentifierShape",
+        "source/ukpga-2012-7",
+        ins("<source/ukpga-2012-7> owl:sameAs <http://www.legislation.gov.uk/id/ukpga/2012/7/section/1>"),
+    ),
+    (  # the page of another Act
+        "LegislationDocumentShape",
+        "source/ukpga-2012-7",
+        replace(
+            "<source/ukpga-2012-7> schema:url",
+            "<https://www.legislation.gov.uk/ukpga/2012/7>",
+            "<https://www.legislation.gov.uk/ukpga/2012/17>",
+        ),
+    ),
     ("SourceClassShape", "source/unknown", ins("<ccg/00L> prov:wasDerivedFrom <source/unknown>")),
     ("SourceTitleShape", "source/ods", ins('<source/ods> dcterms:title "Another title"@en')),
     (
