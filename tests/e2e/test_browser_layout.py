@@ -152,6 +152,24 @@ def test_nothing_is_wider_than_a_phone(browser: object, layout_url: str, kind: s
     context.close()
 
 
+# Text cut by the left edge: partly on screen (a hidden label pushed off by a fixed offset, say).
+CUT_ON_THE_LEFT = """() => [...document.querySelectorAll('body *')].filter((e) => {
+  const r = e.getBoundingClientRect();
+  return e.children.length === 0 && e.textContent.trim() && r.width > 1 && r.left < 0 && r.right > 0;
+}).map((e) => e.tagName + ': ' + e.textContent.trim())"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_text_is_cut_by_the_left_edge(browser: object, layout_url: str, width: int) -> None:  # noqa: F811
+    context = browser.new_context(viewport={"width": width, "height": 800})  # type: ignore[attr-defined]
+    page = context.new_page()
+    for url in ("/", PAGE_KINDS["pct"], "/search?q=manchester"):
+        page.goto(layout_url + url)
+        page.wait_for_load_state("load")
+        assert page.evaluate(CUT_ON_THE_LEFT) == [], url
+    context.close()
+
+
 @pytest.mark.parametrize("kind", list(PAGE_KINDS))
 def test_no_critical_or_serious_accessibility_rule(page: object, layout_url: str, kind: str) -> None:
     page.goto(layout_url + PAGE_KINDS[kind])  # type: ignore[attr-defined]
