@@ -112,11 +112,12 @@ def test_each_refusal_says_what_is_wrong(
         ("/sparql?format=csv", {"headers": {"Accept": "application/n-triples"}}, ("csv", "ntriples")),
         ("/sparql?format=xml", {}, ("xml", "rdfxml")),
         ("/sparql", {"method": "POST", "data": {"format": "tsv"}}, ("tsv", "turtle")),
-        # A query sent as the body has no form: a format= in the URL is not read.
+        # A query sent as the body has no form: its URL's format= names the format, as its URL's
+        # default-graph-uri names the dataset (the protocol's parameters of a direct POST).
         (
             "/sparql?format=csv",
             {"method": "POST", "data": ASK, "content_type": "application/sparql-query"},
-            ("json", "turtle"),
+            ("csv", "turtle"),
         ),
     ],
 )
