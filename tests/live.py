@@ -187,3 +187,16 @@ def app_server(store: Store) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join()
+
+
+@contextmanager
+def real_data_server(log: Path) -> Iterator[LiveServer]:
+    """`nhskg serve` (one worker) over the repository's own data, its build cache shared through
+    NHSKG_CACHE_DIR when that is set."""
+    root = Path(__file__).resolve().parents[1]
+    env = {
+        "NHSKG_ROOT": str(root),
+        "NHSKG_CACHE_DIR": os.environ.get("NHSKG_CACHE_DIR", str(root / ".cache")),
+    }
+    with live_server(env, ["--workers", "1"], timeout=600, log=log) as running:
+        yield running

@@ -6,32 +6,24 @@ from __future__ import annotations
 
 import datetime as dt
 import http.client
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from memento_client import MementoClient
 
 from service.web.pages.memento import http_date, parse_http_date
-from tests.live import LiveServer, live_server
+from tests.live import LiveServer, real_data_server
 from tests.web.pages.link_format import parse, with_rel
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[2]
 THING = "pct/5NT"  # Manchester PCT, 2006-2013
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The real data (its build cache shared through NHSKG_CACHE_DIR when set)."""
-    env = {
-        "NHSKG_ROOT": str(ROOT),
-        "NHSKG_CACHE_DIR": os.environ.get("NHSKG_CACHE_DIR", str(ROOT / ".cache")),
-    }
-    log = tmp_path_factory.mktemp("memento") / "server.log"
-    with live_server(env, ["--workers", "1"], timeout=600, log=log) as running:
+    with real_data_server(tmp_path_factory.mktemp("memento") / "server.log") as running:
         yield running
 
 

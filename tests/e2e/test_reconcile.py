@@ -7,21 +7,18 @@ Every response is validated against the group's schemas (tests/w3c/reconciliatio
 from __future__ import annotations
 
 import json
-import os
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
 from bench.reconcile import CASES, batch_query
-from tests.live import LiveServer, live_server
+from tests.live import LiveServer, real_data_server
 from tests.web.reconcile.w3c import errors
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[2]
 ID = "https://w3id.org/nhs-commissioning/id/"
 NHS = "https://w3id.org/nhs-commissioning/def#"
 TARGET = 0.9
@@ -30,12 +27,7 @@ TARGET = 0.9
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The real data (its build cache shared through NHSKG_CACHE_DIR when set)."""
-    env = {
-        "NHSKG_ROOT": str(ROOT),
-        "NHSKG_CACHE_DIR": os.environ.get("NHSKG_CACHE_DIR", str(ROOT / ".cache")),
-    }
-    log = tmp_path_factory.mktemp("reconcile") / "server.log"
-    with live_server(env, ["--workers", "1"], timeout=600, log=log) as running:
+    with real_data_server(tmp_path_factory.mktemp("reconcile") / "server.log") as running:
         yield running
 
 
